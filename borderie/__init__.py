@@ -1,0 +1,1 @@
+"""borderie: structured facts from Vietnamese border news."""

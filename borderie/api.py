@@ -1,0 +1,133 @@
+"""The library's main job: ``load``, ``extract`` and ``extract_many``."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+from .cleaning import CleanText, clean_text
+from .schema import Document, Entity, Relation
+
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "borderie_vi_border"
+_cache: dict[str, Any] = {}
+_lock = threading.Lock()
+
+
+def _model_path(path: str | Path | None) -> Path:
+    if path is not None:
+        return Path(path)
+    packaged = Path(__file__).resolve().parent / "models" / "borderie_vi_border"
+    return packaged if packaged.exists() else DEFAULT_MODEL
+
+
+def load(path: str | Path | None = None):
+    """Load a borderie pipeline (a ``spacy.Language``), once per process and path.
+
+    Parameters
+    ----------
+    path : folder of a saved model; default the model shipped under ``models/``.
+
+    Examples
+    --------
+    >>> nlp = borderie.load()
+    >>> doc = nlp("Năm đồn Biên phòng trao trả cho phía Trung Quốc 124 công dân.")
+    >>> [(e.text, e.label_) for e in doc.ents]
+    """
+    import spacy
+
+    from .registrations import ensure_extensions
+
+    model = _model_path(path)
+    key = str(model.resolve())
+    with _lock:
+        if key not in _cache:
+            if not (model / "config.cfg").exists():
+                raise FileNotFoundError(
+                    f"No borderie model at {model} (no config.cfg there). Pass the folder written by "
+                    "`borderie train --output DIR`, or leave path empty for the shipped model."
+                )
+            ensure_extensions()
+            _cache[key] = spacy.load(model)
+        return _cache[key]
+
+
+def _check_text(text: Any) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"borderie.extract expects text as str, got {type(text).__name__}: {text!r:.80}")
+    return text
+
+
+def to_document(sdoc, clean: CleanText, *, doc_id: str = "", meta: Mapping[str, Any] | None = None) -> Document:
+    """Convert a processed spaCy Doc of ``clean.text`` to a schema Document of ``clean.original``."""
+    entities = []
+    for k, ent in enumerate(sdoc.ents):
+        start, end = clean.to_original(ent.start_char, ent.end_char)
+        extra = {}
+        value = getattr(ent._, "value", None) if ent.has_extension("value") else None
+        if value is not None:
+            extra["value"] = value
+        if ent.label_ == "QUANTITY" and ent.has_extension("unit") and ent._.unit is not None:
+            extra["unit"] = ent._.unit
+        entities.append(Entity(f"T{k + 1}", start, end, ent.label_, clean.original[start:end], extra))
+    relations = []
+    predicted = (sdoc._.relations or []) if sdoc.has_extension("relations") else []
+    for k, rel in enumerate(predicted):
+        relations.append(
+            Relation(
+                f"R{k + 1}",
+                rel["label"],
+                f"T{rel['head'] + 1}",
+                f"T{rel['tail'] + 1}",
+                {role: f"T{idx + 1}" for role, idx in rel["args"].items()},
+                {"score": rel["score"]},
+            )
+        )
+    return Document(id=doc_id, text=clean.original, meta=dict(meta or {}), entities=entities, relations=relations)
+
+
+def _prepare(nlp, item: str | Mapping[str, Any]) -> tuple[Any, CleanText, str, dict]:
+    if isinstance(item, Mapping):
+        text, doc_id, meta = item.get("text"), str(item.get("id", "")), dict(item.get("meta") or {})
+    else:
+        text, doc_id, meta = item, "", {}
+    clean = clean_text(_check_text(text))
+    sdoc = nlp.make_doc(clean.text)
+    sdoc._.meta = meta
+    return sdoc, clean, doc_id, meta
+
+
+def extract(text: str, *, nlp=None, meta: Mapping[str, Any] | None = None, doc_id: str = "") -> Document:
+    """Extract entities and relations from one text.
+
+    The model runs on a canonical form of the text (NFC, whitespace folded,
+    invisible characters dropped); every offset in the result indexes ``text``
+    exactly as given. ``meta["date"]`` supplies the year of dates that omit it.
+
+    Examples
+    --------
+    >>> doc = borderie.extract("Năm đồn Biên phòng trao trả cho phía Trung Quốc 124 công dân.")
+    >>> doc.triples()
+    """
+    nlp = nlp or load()
+    sdoc, clean, _, _ = _prepare(nlp, {"text": text, "meta": meta or {}})
+    return to_document(nlp(sdoc), clean, doc_id=doc_id, meta=meta)
+
+
+def extract_many(
+    texts: Iterable[str | Mapping[str, Any]], *, nlp=None, batch_size: int = 32, n_process: int = 1
+) -> Iterator[Document]:
+    """Stream Documents for many texts, in input order.
+
+    Items are strings or records with ``text`` (and optional ``id`` and ``meta``).
+    ``n_process > 1`` uses spaCy's multiprocessing.
+    """
+    nlp = nlp or load()
+
+    def prepared() -> Iterator[tuple[Any, tuple[CleanText, str, dict]]]:
+        for item in texts:
+            sdoc, clean, doc_id, meta = _prepare(nlp, item)
+            yield sdoc, (clean, doc_id, meta)
+
+    for sdoc, (clean, doc_id, meta) in nlp.pipe(prepared(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+        yield to_document(sdoc, clean, doc_id=doc_id, meta=meta)

@@ -1,0 +1,1 @@
+"""spaCy components of the borderie pipeline (registered in borderie.registrations)."""

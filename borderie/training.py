@@ -1,0 +1,329 @@
+"""Training: the entity recognizer (spaCy's loop) and the relation extractor (scikit-learn).
+
+``train(train_path, dev_path, output)`` trains both from schema JSONL and writes
+a model directory that :func:`borderie.load` loads, with a model card. Nothing
+is written to ``output`` unless training succeeds (a temporary folder is moved
+into place at the end).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import random
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+
+from .schema import Document, read_jsonl
+from .validation import validate_path
+
+logger = logging.getLogger(__name__)
+DEFAULT_CONFIG = Path(__file__).resolve().parent / "config.cfg"
+
+
+class TrainingError(ValueError):
+    """Bad training input; the message names file, line and problem."""
+
+
+def data_hash(paths: Iterable[str | Path]) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(Path(p).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def read_checked(path: str | Path) -> list[Document]:
+    """Read schema JSONL, raising :class:`TrainingError` with every problem found."""
+    path = Path(path)
+    if not path.exists():
+        raise TrainingError(f"{path}: file does not exist")
+    problems = validate_path(path)
+    if problems:
+        shown = "\n".join(str(p) for p in problems[:50])
+        more = f"\n... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        raise TrainingError(f"{len(problems)} problem(s) in {path}:\n{shown}{more}")
+    return list(read_jsonl(path))
+
+
+def gold_spacy_doc(nlp, document: Document):
+    """Tokenize a gold document and set its entities; returns (Doc, entity index map).
+
+    Gold entities whose edges fall inside a token are marked missing (not
+    outside) so the recognizer is not taught a wrong boundary; the map gives,
+    for each gold entity id, its index in ``doc.ents`` (absent when unaligned).
+    """
+    doc = nlp.make_doc(document.text)
+    for name, proc in nlp.pipeline:
+        if name == "borderie_sentencizer":
+            doc = proc(doc)
+    spans, missing = [], []
+    for ent in sorted(document.entities, key=lambda e: e.start):
+        span = doc.char_span(ent.start, ent.end, label=ent.label)
+        if span is None:
+            wide = doc.char_span(ent.start, ent.end, alignment_mode="expand")
+            if wide is not None:
+                missing.append(wide)
+            continue
+        spans.append((ent.id, span))
+    taken = set()
+    for _, s in spans:
+        taken.update(range(s.start, s.end))
+    missing = [m for m in missing if not taken.intersection(range(m.start, m.end))]
+    doc.set_ents([s for _, s in spans], missing=missing, default="outside")
+    index = {eid: k for k, (eid, _) in enumerate(spans)}
+    return doc, index
+
+
+def relation_examples(nlp, documents: Sequence[Document]):
+    """Yield (doc, ents-of-sentence, offset, gold relations keyed by ent index pair)."""
+    from .pipeline.relations import sentence_groups
+
+    for document in documents:
+        doc, index = gold_spacy_doc(nlp, document)
+        gold: dict[tuple[int, int], tuple[str, dict[str, int]]] = {}
+        for rel in document.relations:
+            if rel.head in index and rel.tail in index:
+                args = {r: index[e] for r, e in rel.args.items() if e in index}
+                gold[(index[rel.head], index[rel.tail])] = (rel.label, args)
+        for offset, ents in sentence_groups(doc):
+            yield doc, ents, offset, gold
+
+
+def fit_relation_models(nlp, documents: Sequence[Document], *, C: float = 1.0, arg_C: float = 1.0, seed: int = 0):
+    """Fit the pair classifier and the argument classifier on gold entities."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from .pipeline.relations import NONE, LinearModel, arg_features, candidate_pairs, pair_features
+    from .schema import RELATION_SPECS, ROLE_LABELS
+
+    X, y, AX, ay = [], [], [], []
+    for doc, ents, offset, gold in relation_examples(nlp, documents):
+        for i, j in candidate_pairs(ents):
+            label, args = gold.get((offset + i, offset + j), (NONE, {}))
+            X.append(pair_features(doc, ents, i, j))
+            y.append(label)
+            if label == NONE:
+                continue
+            for role in RELATION_SPECS[label].roles:
+                for a, e in enumerate(ents):
+                    if a in (i, j) or e.label_ not in ROLE_LABELS[role]:
+                        continue
+                    AX.append(arg_features(doc, ents, label, i, j, role, a))
+                    ay.append(int(args.get(role) == offset + a))
+    if not X or len(set(y)) < 2:
+        raise TrainingError("the training data holds no relation between entities of one sentence; nothing to learn")
+    vec = DictVectorizer()
+    clf = LogisticRegression(C=C, max_iter=3000, random_state=seed)
+    clf.fit(vec.fit_transform(X), y)
+    pair_model = LinearModel.from_sklearn(vec, clf)
+    arg_model = None
+    if len(set(ay)) == 2:
+        avec = DictVectorizer()
+        aclf = LogisticRegression(C=arg_C, max_iter=3000, random_state=seed)
+        aclf.fit(avec.fit_transform(AX), ay)
+        arg_model = LinearModel.from_sklearn(avec, aclf)
+    logger.info("relation model: %d pair examples, %d arg examples", len(X), len(AX))
+    return pair_model, arg_model
+
+
+def _to_docbin(nlp, documents: Sequence[Document], path: Path) -> None:
+    from spacy.tokens import DocBin
+
+    db = DocBin(store_user_data=False)
+    for d in documents:
+        doc, _ = gold_spacy_doc(nlp, d)
+        db.add(doc)
+    db.to_disk(path)
+
+
+def train_ner(config_path: Path, train_docs, dev_docs, workdir: Path, *, seed: int, base: Path | None, max_epochs: int | None, log: Callable[[str], None]):
+    """Train tok2vec + NER with spaCy's loop; returns the best pipeline on dev."""
+    import spacy
+    from spacy.training.initialize import init_nlp
+    from spacy.training.loop import train as train_loop
+    from spacy.util import load_config
+
+    from .registrations import ensure_extensions
+
+    ensure_extensions()
+    overrides: dict[str, Any] = {
+        "paths.train": str(workdir / "train.spacy"),
+        "paths.dev": str(workdir / "dev.spacy"),
+        "system.seed": seed,
+    }
+    if max_epochs is not None:
+        overrides["training.max_epochs"] = max_epochs
+    if base is not None:
+        # continue from the shipped (or given) model: source its trained components
+        for comp in ("tok2vec", "ner"):
+            overrides[f"components.{comp}"] = {"source": str(base)}
+    config = load_config(config_path, overrides=overrides, interpolate=False)
+    blank = spacy.blank("vi", config={"nlp": {"tokenizer": dict(config["nlp"]["tokenizer"])}})
+    blank.add_pipe("borderie_sentencizer")
+    _to_docbin(blank, train_docs, workdir / "train.spacy")
+    _to_docbin(blank, dev_docs, workdir / "dev.spacy")
+    fix_random_seed(seed)
+    nlp = init_nlp(config.interpolate())
+    out = workdir / "ner"
+    out.mkdir(parents=True, exist_ok=True)
+    train_loop(nlp, out, stdout=_LogStream(log), stderr=_LogStream(log))
+    return spacy.load(out / "model-best")
+
+
+class _LogStream:
+    """File-like adapter so spaCy's training table reaches our progress display."""
+
+    def __init__(self, log: Callable[[str], None]):
+        self.log = log
+        self.buf = ""
+
+    def write(self, s: str) -> int:
+        self.buf += s
+        while "\n" in self.buf:
+            line, self.buf = self.buf.split("\n", 1)
+            if line.strip():
+                self.log(line)
+        return len(s)
+
+    def flush(self) -> None:
+        pass
+
+
+def fix_random_seed(seed: int) -> None:
+    from spacy.util import fix_random_seed as spacy_seed
+
+    random.seed(seed)
+    np.random.seed(seed)
+    spacy_seed(seed)
+
+
+def predict_documents(nlp, documents: Sequence[Document], *, gold_entities: bool = False) -> list[Document]:
+    """Run ``nlp`` over gold texts; with ``gold_entities`` only relations are predicted."""
+    from .api import extract_many
+
+    if not gold_entities:
+        return list(extract_many(({"text": d.text, "id": d.id, "meta": d.meta} for d in documents), nlp=nlp))
+    from .evaluate import with_gold_entities
+    from .schema import Relation
+
+    out = []
+    rel = nlp.get_pipe("borderie_relations")
+    for d in documents:
+        doc, index = gold_spacy_doc(nlp, d)
+        doc._.meta = d.meta
+        ids = {k: eid for eid, k in index.items()}
+        rels = [
+            Relation(f"R{n + 1}", r["label"], ids[r["head"]], ids[r["tail"]], {role: ids[a] for role, a in r["args"].items()}, {"score": r["score"]})
+            for n, r in enumerate(rel.predict(doc))
+        ]
+        out.append(with_gold_entities(d, rels))
+    return out
+
+
+def train(
+    train_path: str | Path,
+    dev_path: str | Path,
+    output: str | Path,
+    *,
+    config: str | Path | None = None,
+    base: str | Path | None = None,
+    seed: int = 0,
+    test_path: str | Path | None = None,
+    max_epochs: int | None = None,
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Train entity recognizer and relation extractor; write a loadable model to ``output``.
+
+    Returns the scores written to the model card (dev, and test when ``test_path`` is given).
+    """
+    import spacy
+    from spacy.util import load_config
+
+    from .evaluate import score
+
+    train_docs = read_checked(train_path)
+    dev_docs = read_checked(dev_path)
+    test_docs = read_checked(test_path) if test_path else None
+    if not train_docs:
+        raise TrainingError(f"{train_path}: no documents to train on")
+    config_path = Path(config) if config else DEFAULT_CONFIG
+    if not config_path.exists():
+        raise TrainingError(f"config {config_path} does not exist")
+    cfg = load_config(config_path, interpolate=False)
+    rel_cfg = dict(cfg.get("borderie", {}))
+    output = Path(output)
+    with tempfile.TemporaryDirectory(prefix="borderie-train-") as tmp:
+        work = Path(tmp)
+        log(f"training the entity recognizer on {len(train_docs)} documents (dev: {len(dev_docs)})")
+        nlp = train_ner(config_path, train_docs, dev_docs, work, seed=seed, base=Path(base) if base else None, max_epochs=max_epochs, log=log)
+        log("training the relation extractor")
+        fix_random_seed(seed)
+        pair_model, arg_model = fit_relation_models(nlp, train_docs, C=float(rel_cfg.get("relation_C", 1.0)), arg_C=float(rel_cfg.get("arg_C", 1.0)), seed=seed)
+        rel = nlp.add_pipe("borderie_relations", config={"threshold": float(rel_cfg.get("threshold", 0.5)), "arg_threshold": float(rel_cfg.get("arg_threshold", 0.5))})
+        rel.pair_model, rel.arg_model = pair_model, arg_model
+        nlp.add_pipe("borderie_values")
+        scores: dict[str, Any] = {}
+        for name, docs in (("dev", dev_docs), ("test", test_docs)):
+            if not docs:
+                continue
+            e2e = score(docs, predict_documents(nlp, docs))
+            on_gold = score(docs, predict_documents(nlp, docs, gold_entities=True))
+            scores[name] = {
+                "entities_exact_f1": round(e2e.entities_exact.micro.f1, 4),
+                "entities_lenient_f1": round(e2e.entities_lenient.micro.f1, 4),
+                "relations_end_to_end_f1": round(e2e.relations_loose.micro.f1, 4),
+                "relations_end_to_end_strict_f1": round(e2e.relations_strict.micro.f1, 4),
+                "relations_on_gold_entities_f1": round(on_gold.relations_loose.micro.f1, 4),
+            }
+            log(f"{name}: {json.dumps(scores[name])}")
+        staged = work / "model"
+        nlp.meta["name"] = output.name.replace("-", "_")
+        nlp.meta["version"] = "1.0.0"
+        nlp.meta["description"] = "borderie: entities and relations of Vietnamese border news"
+        nlp.meta["borderie"] = {"data_hash": data_hash([train_path, dev_path]), "seed": seed, "scores": scores}
+        nlp.to_disk(staged)
+        shutil.copy(config_path, staged / "train_config.cfg")
+        (staged / "README.md").write_text(model_card(nlp, train_docs, dev_docs, test_docs, scores, seed, [train_path, dev_path]), encoding="utf-8")
+        if output.exists():
+            shutil.rmtree(output)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(staged), str(output))
+    return scores
+
+
+def model_card(nlp, train_docs, dev_docs, test_docs, scores, seed, paths) -> str:
+    rows = "\n".join(
+        f"| {split} | {s['entities_exact_f1']:.3f} | {s['entities_lenient_f1']:.3f} | {s['relations_end_to_end_f1']:.3f} | "
+        f"{s['relations_end_to_end_strict_f1']:.3f} | {s['relations_on_gold_entities_f1']:.3f} |"
+        for split, s in scores.items()
+    )
+    return f"""# {nlp.meta['name']} (borderie model)
+
+Entities (11 labels) and relations (11 labels) of Vietnamese border news, per
+SCHEMA.md version 1. Pipeline: {', '.join(nlp.pipe_names)}; tokenizer
+`borderie.WordTokenizer.v1` (underthesea word segmentation aligned to the input).
+
+- Training data: {len(train_docs)} documents; dev {len(dev_docs)}; test {len(test_docs) if test_docs else 0}.
+- Training data hash (sha256 of train + dev JSONL, first 16 hex): `{data_hash(paths)}`
+- Seed: {seed}; training config: `train_config.cfg` in this folder.
+- Weights: spaCy serialization (tok2vec, ner) and JSON + `.npy` (relations); no pickle.
+
+## Scores
+
+Entity F1 is exact match (start, end, label), micro over labels. Relation F1
+counts a relation right when label, head and tail match gold exactly;
+"end to end" runs on predicted entities, "on gold entities" is labelled as such;
+"strict" also requires every gold argument.
+
+| split | entities exact F1 | entities lenient F1 | relations end-to-end F1 | relations end-to-end strict F1 | relations on gold entities F1 |
+|---|---|---|---|---|---|
+{rows}
+
+Reproduce: `borderie evaluate --split test` (see the project README).
+"""
