@@ -1,1 +1,37 @@
-"""borderie: structured facts from Vietnamese border news."""
+"""borderie: structured facts (entities, relations) from Vietnamese border news.
+
+>>> import borderie
+>>> doc = borderie.extract("Năm đồn Biên phòng trao trả cho phía Trung Quốc 124 công dân.")
+>>> doc.entities, doc.relations, doc.triples()
+
+Importing borderie loads no model and no spaCy: ``load``/``extract`` do, on first use.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from .schema import ENTITY_LABELS, RELATION_LABELS, SCHEMA_VERSION, Document, Entity, Relation
+
+__version__ = "0.1.0"
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+_LAZY = {
+    "load": "api",
+    "extract": "api",
+    "extract_many": "api",
+    "train": "training",
+    "score": "evaluate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'borderie' has no attribute {name!r}")
+
+
+__all__ = ["Document", "Entity", "Relation", "ENTITY_LABELS", "RELATION_LABELS", "SCHEMA_VERSION", "load", "extract", "extract_many", "train", "score", "__version__"]

@@ -235,3 +235,27 @@ def _describe(doc: Document, key: tuple) -> str:
 def with_gold_entities(gold: Document, relations: Iterable) -> Document:
     """A prediction made on gold entities: gold's entities with the given relations."""
     return Document(id=gold.id, text=gold.text, meta=dict(gold.meta), entities=list(gold.entities), relations=list(relations))
+
+
+def evaluate_model(nlp, gold_docs: Sequence[Document], *, baselines: Sequence[str] = ()) -> dict[str, Any]:
+    """Run ``nlp`` on the gold texts and score it (end to end, and relations on gold
+    entities), with the named baselines on the full and the coarse label sets.
+
+    Returns ``{"systems": {name: Report}, "coarse": {name: Report}, "relations_on_gold_entities": Report}``.
+    """
+    from .baselines import BASELINES, to_coarse
+    from .training import predict_documents
+
+    unknown = [b for b in baselines if b not in BASELINES]
+    if unknown:
+        raise ValueError(f"unknown baseline(s) {', '.join(unknown)}; choose from {', '.join(BASELINES)}")
+    gold_docs = list(gold_docs)
+    preds = {"borderie": predict_documents(nlp, gold_docs)}
+    for name in baselines:
+        preds[name] = BASELINES[name](gold_docs)
+    coarse_gold = [to_coarse(d) for d in gold_docs]
+    return {
+        "systems": {name: score(gold_docs, p) for name, p in preds.items()},
+        "coarse": {name: score(coarse_gold, [to_coarse(d) for d in p]) for name, p in preds.items()},
+        "relations_on_gold_entities": score(gold_docs, predict_documents(nlp, gold_docs, gold_entities=True)),
+    }

@@ -1,0 +1,79 @@
+"""Throughput, latency, load time and memory, for borderie and underthesea on the same texts."""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+
+def read_texts(path: str | Path, *, limit: int | None = None, text_field: str = "text") -> list[str]:
+    texts = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                texts.append(json.loads(line)[text_field])
+                if limit and len(texts) >= limit:
+                    break
+    return texts
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _timed(name: str, texts: list[str], run: Callable[[Iterable[str]], Iterable[Any]], per_doc: bool) -> dict[str, Any]:
+    words = sum(len(t.split()) for t in texts)
+    latencies = []
+    start = time.perf_counter()
+    if per_doc:
+        for t in texts:
+            t0 = time.perf_counter()
+            for _ in run([t]):
+                pass
+            latencies.append((time.perf_counter() - t0) * 1000)
+    else:
+        for _ in run(texts):
+            pass
+    elapsed = time.perf_counter() - start
+    row: dict[str, Any] = {
+        "system": name,
+        "docs": len(texts),
+        "words": words,
+        "seconds": round(elapsed, 2),
+        "words_per_s": round(words / elapsed, 1) if elapsed else None,
+        "docs_per_s": round(len(texts) / elapsed, 2) if elapsed else None,
+    }
+    if latencies:
+        q = statistics.quantiles(latencies, n=20) if len(latencies) > 1 else latencies * 19
+        row["p50_ms"] = round(statistics.median(latencies), 1)
+        row["p95_ms"] = round(q[18], 1)
+    return row
+
+
+def run_benchmark(texts: list[str], *, model: str | Path | None = None, n_process: Iterable[int] = (1,), baselines: bool = True) -> dict[str, Any]:
+    """Measure borderie (load time, streaming throughput per n_process, per-document latency)
+    and underthesea's word_tokenize and ner over the same texts."""
+    from .api import extract_many, load
+
+    t0 = time.perf_counter()
+    nlp = load(model)
+    load_s = time.perf_counter() - t0
+    rows = []
+    for n in n_process:
+        rows.append(_timed(f"borderie extract_many (n_process={n})", texts, lambda ts, n=n: extract_many(ts, nlp=nlp, n_process=n), per_doc=False))
+    rows.append(_timed("borderie extract (per document)", texts, lambda ts: extract_many(ts, nlp=nlp), per_doc=True))
+    rss_borderie = peak_rss_mb()
+    if baselines:
+        from underthesea import ner, word_tokenize
+
+        rows.append(_timed("underthesea word_tokenize", texts, lambda ts: (word_tokenize(t) for t in ts), per_doc=True))
+        rows.append(_timed("underthesea ner", texts, lambda ts: (ner(t) for t in ts), per_doc=True))
+    base = rows[0]["words_per_s"] or 1
+    for r in rows:
+        r["ratio_to_borderie"] = round((r["words_per_s"] or 0) / base, 2)
+    return {"load_seconds": round(load_s, 2), "peak_rss_mb_after_borderie": round(rss_borderie, 1), "peak_rss_mb_end": round(peak_rss_mb(), 1), "rows": rows}

@@ -1,0 +1,77 @@
+"""The tokenizer never changes the caller's text; the canonical form maps back exactly."""
+
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from spacy.vocab import Vocab
+
+from borderie.cleaning import clean_text
+from borderie.pipeline.tokenizer import WordTokenizer
+from borderie.sentences import sentence_spans
+
+TOKENIZER = WordTokenizer(Vocab())
+VI = "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵĐBCNLTHQVKỞ"
+pieces = st.lists(
+    st.one_of(
+        st.text(alphabet=VI, min_size=1, max_size=8),
+        st.sampled_from([" ", "  ", "\t", "\r\n", "\n\n", "\u200b", "\ufeff", "\x00", ".", ",", "/", "-", "(", ")", "131.000", "0,5", "./."]),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(pieces, st.booleans())
+def test_doc_text_is_the_input(parts, nfd):
+    text = "".join(parts)
+    if nfd:
+        text = unicodedata.normalize("NFD", text)
+    doc = TOKENIZER(text)
+    assert doc.text == text
+
+
+def test_words_keep_their_syllables_and_name_boundaries():
+    text = "Đoàn đại biểu biên giới Việt Nam-Lào họp tại tỉnh Tuyên Quang hợp nhất."
+    doc = TOKENIZER(text)
+    words = [t.text for t in doc]
+    assert "biên giới" in words and "Lào" in words and "Tuyên Quang" in words
+    starts = {t.idx for t in doc}
+    ends = {t.idx + len(t) for t in doc}
+    for name in ("Việt Nam", "Lào", "Tuyên Quang"):
+        a = text.index(name)
+        assert a in starts and a + len(name) in ends, name
+
+
+def test_nfd_and_invisible_characters_give_the_same_token_boundaries():
+    clean = "Bộ đội Biên phòng tỉnh Lạng Sơn trao trả 12 công dân."
+    messy = unicodedata.normalize("NFD", clean).replace(" trao", "\u200b trao")
+    a = [t.text for t in TOKENIZER(clean) if not t.is_space]
+    b = [unicodedata.normalize("NFC", t.text).replace("\u200b", "") for t in TOKENIZER(messy) if not t.is_space]
+    assert a == b
+
+
+@settings(max_examples=150, deadline=None)
+@given(pieces, st.booleans())
+def test_clean_text_maps_every_character_back(parts, nfd):
+    text = "".join(parts)
+    if nfd:
+        text = unicodedata.normalize("NFD", text)
+    clean = clean_text(text)
+    assert unicodedata.is_normalized("NFC", clean.text)
+    for i, ch in enumerate(clean.text):
+        s, e = clean.to_original(i, i + 1)
+        if not ch.isspace():
+            assert unicodedata.normalize("NFC", text[s:e]).replace("\u200b", "").replace("\ufeff", "").replace("\x00", "") == ch
+
+
+def test_clean_text_folds_whitespace_and_composes():
+    clean = clean_text("  Hoa\u0301\t\t Bình\r\n\r\nLào\u200b ")
+    assert clean.text == "Hoá Bình\nLào"
+    assert clean.to_original(0, 3) == (2, 6)
+
+
+def test_sentences_of_news_text():
+    text = "Trao trả 12 công dân\nNgày 9.12, ông T.T. Hùng cho biết trên 131.000 lượt. Hai bên nhất trí./. Ảnh: Quang Duy - TTXVN"
+    sents = [text[s:e] for s, e in sentence_spans(text)]
+    assert sents == ["Trao trả 12 công dân", "Ngày 9.12, ông T.T. Hùng cho biết trên 131.000 lượt.", "Hai bên nhất trí./.", "Ảnh: Quang Duy - TTXVN"]
