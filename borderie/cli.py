@@ -170,6 +170,19 @@ def corpus_compile(
     console.print(f"wrote {counts} documents to {out_dir}")
 
 
+@corpus_app.command("consistency")
+def corpus_consistency(paths: List[Path] = typer.Argument(..., help="JSONL files or folders of them.")) -> None:
+    """List likely missed entities and boundary drift, for a second annotation pass."""
+    from .corpus.consistency import check_consistency
+    from .corpus.stats import read_corpus
+
+    docs = [d for p in paths for d in read_corpus(p)]
+    findings = check_consistency(docs)
+    for f in findings:
+        out.print(str(f), markup=False, highlight=False)
+    console.print(f"{len(findings)} finding(s)")
+
+
 @corpus_app.command("stats")
 def corpus_stats(path: Path = typer.Argument(Path("corpus")), as_json: bool = typer.Option(False, "--json")) -> None:
     """Counts per label and relation, distinct names, documents per genre and split."""

@@ -73,7 +73,9 @@ def gold_spacy_doc(nlp, document: Document):
     taken = set()
     for _, s in spans:
         taken.update(range(s.start, s.end))
-    missing = [m for m in missing if not taken.intersection(range(m.start, m.end))]
+    from spacy.util import filter_spans
+
+    missing = [m for m in filter_spans(missing) if not taken.intersection(range(m.start, m.end))]
     doc.set_ents([s for _, s in spans], missing=missing, default="outside")
     index = {eid: k for k, (eid, _) in enumerate(spans)}
     return doc, index

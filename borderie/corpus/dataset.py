@@ -10,15 +10,15 @@ META_KEYS = ("source", "date", "genre", "border", "split")
 
 
 def features():
-    """Typed features: entity and relation labels are ``ClassLabel``s, offsets ``int32``."""
-    from datasets import ClassLabel, Features, Sequence, Value
+    """Typed features: lists of entity and relation records; labels are ``ClassLabel``s, offsets ``int32``."""
+    from datasets import ClassLabel, Features, Value
 
     return Features(
         {
             "id": Value("string"),
             "text": Value("string"),
             "meta": {k: Value("string") for k in META_KEYS},
-            "entities": Sequence(
+            "entities": [
                 {
                     "id": Value("string"),
                     "start": Value("int32"),
@@ -26,8 +26,8 @@ def features():
                     "label": ClassLabel(names=list(ENTITY_LABELS)),
                     "text": Value("string"),
                 }
-            ),
-            "relations": Sequence(
+            ],
+            "relations": [
                 {
                     "id": Value("string"),
                     "label": ClassLabel(names=list(RELATION_LABELS)),
@@ -35,7 +35,7 @@ def features():
                     "tail": Value("string"),
                     "args": {role: Value("string") for role in ARG_ROLES},
                 }
-            ),
+            ],
         }
     )
 
