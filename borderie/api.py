@@ -58,43 +58,64 @@ def _check_text(text: Any) -> str:
     return text
 
 
-def to_document(sdoc, clean: CleanText, *, doc_id: str = "", meta: Mapping[str, Any] | None = None) -> Document:
-    """Convert a processed spaCy Doc of ``clean.text`` to a schema Document of ``clean.original``."""
-    entities = []
-    for k, ent in enumerate(sdoc.ents):
-        start, end = clean.to_original(ent.start_char, ent.end_char)
-        extra = {}
-        value = getattr(ent._, "value", None) if ent.has_extension("value") else None
-        if value is not None:
-            extra["value"] = value
-        if ent.label_ == "QUANTITY" and ent.has_extension("unit") and ent._.unit is not None:
-            extra["unit"] = ent._.unit
-        entities.append(Entity(f"T{k + 1}", start, end, ent.label_, clean.original[start:end], extra))
-    relations = []
-    predicted = (sdoc._.relations or []) if sdoc.has_extension("relations") else []
-    for k, rel in enumerate(predicted):
-        relations.append(
-            Relation(
-                f"R{k + 1}",
-                rel["label"],
-                f"T{rel['head'] + 1}",
-                f"T{rel['tail'] + 1}",
-                {role: f"T{idx + 1}" for role, idx in rel["args"].items()},
-                {"score": rel["score"]},
+# Long texts are cut at line breaks into pieces of at most this many characters, each
+# run through the pipeline on its own (relations never cross a sentence, so none is lost).
+MAX_PIECE = 50_000
+
+
+def _pieces(text: str, limit: int = MAX_PIECE) -> list[tuple[int, str]]:
+    """``(offset, piece)`` pairs covering ``text``, cut after line breaks (or spaces) near ``limit``."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > limit:
+        cut = text.rfind("\n", start, start + limit)
+        if cut <= start:
+            cut = text.rfind(" ", start, start + limit)
+        if cut <= start:
+            cut = start + limit - 1
+        out.append((start, text[start : cut + 1]))
+        start = cut + 1
+    out.append((start, text[start:]))
+    return out
+
+
+def to_document(parts: list[tuple[int, Any]], clean: CleanText, *, doc_id: str = "", meta: Mapping[str, Any] | None = None) -> Document:
+    """Convert processed spaCy Docs of pieces of ``clean.text`` (with their offsets)
+    to one schema Document of ``clean.original``."""
+    entities: list[Entity] = []
+    relations: list[Relation] = []
+    for offset, sdoc in parts:
+        base = len(entities)
+        for ent in sdoc.ents:
+            start, end = clean.to_original(offset + ent.start_char, offset + ent.end_char)
+            extra = {}
+            value = ent._.value if ent.has_extension("value") else None
+            if value is not None:
+                extra["value"] = value
+            if ent.label_ == "QUANTITY" and ent.has_extension("unit") and ent._.unit is not None:
+                extra["unit"] = ent._.unit
+            entities.append(Entity(f"T{len(entities) + 1}", start, end, ent.label_, clean.original[start:end], extra))
+        predicted = (sdoc._.relations or []) if sdoc.has_extension("relations") else []
+        for rel in predicted:
+            relations.append(
+                Relation(
+                    f"R{len(relations) + 1}",
+                    rel["label"],
+                    f"T{base + rel['head'] + 1}",
+                    f"T{base + rel['tail'] + 1}",
+                    {role: f"T{base + idx + 1}" for role, idx in rel["args"].items()},
+                    {"score": rel["score"]},
+                )
             )
-        )
     return Document(id=doc_id, text=clean.original, meta=dict(meta or {}), entities=entities, relations=relations)
 
 
-def _prepare(nlp, item: str | Mapping[str, Any]) -> tuple[Any, CleanText, str, dict]:
+def _unpack(item: str | Mapping[str, Any]) -> tuple[CleanText, str, dict]:
     if isinstance(item, Mapping):
         text, doc_id, meta = item.get("text"), str(item.get("id", "")), dict(item.get("meta") or {})
     else:
         text, doc_id, meta = item, "", {}
-    clean = clean_text(_check_text(text))
-    sdoc = nlp.make_doc(clean.text)
-    sdoc._.meta = meta
-    return sdoc, clean, doc_id, meta
+    return clean_text(_check_text(text)), doc_id, meta
 
 
 def extract(text: str, *, nlp=None, meta: Mapping[str, Any] | None = None, doc_id: str = "") -> Document:
@@ -109,9 +130,7 @@ def extract(text: str, *, nlp=None, meta: Mapping[str, Any] | None = None, doc_i
     >>> doc = borderie.extract("Năm đồn Biên phòng trao trả cho phía Trung Quốc 124 công dân.")
     >>> doc.triples()
     """
-    nlp = nlp or load()
-    sdoc, clean, _, _ = _prepare(nlp, {"text": text, "meta": meta or {}})
-    return to_document(nlp(sdoc), clean, doc_id=doc_id, meta=meta)
+    return next(extract_many([{"text": text, "meta": meta or {}, "id": doc_id}], nlp=nlp))
 
 
 def extract_many(
@@ -123,11 +142,21 @@ def extract_many(
     ``n_process > 1`` uses spaCy's multiprocessing.
     """
     nlp = nlp or load()
+    pending: dict[int, tuple[CleanText, str, dict, list]] = {}
 
-    def prepared() -> Iterator[tuple[Any, tuple[CleanText, str, dict]]]:
-        for item in texts:
-            sdoc, clean, doc_id, meta = _prepare(nlp, item)
-            yield sdoc, (clean, doc_id, meta)
+    def prepared() -> Iterator[tuple[Any, tuple[int, int, int]]]:
+        for k, item in enumerate(texts):
+            clean, doc_id, meta = _unpack(item)
+            pieces = _pieces(clean.text)
+            pending[k] = (clean, doc_id, meta, [])
+            for offset, piece in pieces:
+                sdoc = nlp.make_doc(piece)
+                sdoc._.meta = meta
+                yield sdoc, (k, offset, len(pieces))
 
-    for sdoc, (clean, doc_id, meta) in nlp.pipe(prepared(), as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield to_document(sdoc, clean, doc_id=doc_id, meta=meta)
+    for sdoc, (k, offset, n) in nlp.pipe(prepared(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+        clean, doc_id, meta, parts = pending[k]
+        parts.append((offset, sdoc))
+        if len(parts) == n:
+            del pending[k]
+            yield to_document(parts, clean, doc_id=doc_id, meta=meta)

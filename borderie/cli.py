@@ -19,7 +19,7 @@ from rich.table import Table
 app = typer.Typer(help="borderie: structured facts from Vietnamese border news.", no_args_is_help=True, add_completion=False)
 corpus_app = typer.Typer(help="Validate, compile and describe annotated corpora.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 out = Console()
 
 
