@@ -75,3 +75,8 @@ def test_sentences_of_news_text():
     text = "Trao trả 12 công dân\nNgày 9.12, ông T.T. Hùng cho biết trên 131.000 lượt. Hai bên nhất trí./. Ảnh: Quang Duy - TTXVN"
     sents = [text[s:e] for s, e in sentence_spans(text)]
     assert sents == ["Trao trả 12 công dân", "Ngày 9.12, ông T.T. Hùng cho biết trên 131.000 lượt.", "Hai bên nhất trí./.", "Ảnh: Quang Duy - TTXVN"]
+
+
+def test_stray_combining_mark_after_a_precomposed_letter():
+    text = "Ướ́c tính của anh H., đã có khoảng 30-40 cửa hàng."
+    assert TOKENIZER(text).text == text

@@ -115,6 +115,20 @@ def refine_span(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+def _merge_overlaps(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with overlaps joined: a segmenter word and a fallback token that
+    share characters (odd combining marks, e.g. "Ướ́c") become one token."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if b <= a:
+            continue
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 class WordTokenizer:
     """spaCy tokenizer: underthesea word segmentation aligned to the input text."""
 
@@ -137,7 +151,7 @@ class WordTokenizer:
         same token boundaries; spans are mapped back to ``text``.
         """
         clean = clean_text(text)
-        return [clean.to_original(s, e) for s, e in self._clean_spans(clean.text)]
+        return _merge_overlaps([clean.to_original(s, e) for s, e in self._clean_spans(clean.text)])
 
     def _clean_spans(self, text: str) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
@@ -154,7 +168,7 @@ class WordTokenizer:
                     spans.extend(aligned)
                 for m in _FALLBACK.finditer(chunk, done):
                     spans.append((base + m.start(), base + m.end()))
-        return spans
+        return _merge_overlaps(spans)
 
     def __call__(self, text: str) -> Doc:
         if not isinstance(text, str):
