@@ -124,8 +124,8 @@ def _rel_keys(doc: Document, strict: bool) -> Counter:
 
 def _match_relations(gold: Document, pred: Document, strict: bool, scores: Scores) -> None:
     g = _rel_keys(gold, strict)
-    p = _rel_keys(pred, False)
     if not strict:
+        p = _rel_keys(pred, False)
         for key in set(g) | set(p):
             label = key[0]
             tp = min(g[key], p[key])

@@ -115,7 +115,6 @@ def date_value(text: str, year: int | None = None) -> str | None:
     """
     t = _nfc_lower(text)
     t = re.sub(r"^(ngày|hôm|sáng|chiều|tối|trưa|đêm|rạng sáng)\s+", "", t)
-    t = re.sub(r"^(ngày)\s+", "", t)
     # day range within one month: "25-27/12", "2 đến 3-11", "25-27/12/2025"
     m = re.fullmatch(r"(\d{1,2})\s*(?:-|–|đến|tới)\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4}))?", t)
     if m:

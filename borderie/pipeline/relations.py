@@ -124,7 +124,7 @@ def pair_features(doc: Doc, ents: list[Span], i: int, j: int) -> dict[str, float
         cue = _CUE_OF.get(w)
         if cue:
             f[f"cue_sent={pair}|{cue}"] = 1
-    if "(" in between[:1] or (between and between[0] == "(") or (left and left[-1] == "("):
+    if between[:1] == ["("] or left[-1:] == ["("]:
         f[f"paren={pair}|{order}"] = 1
     f[f"commas={pair}|{order}|{_bucket(between.count(','))}"] = 1
     for ent, role in ((h, "h"), (t, "t")):
