@@ -24,7 +24,7 @@ def to_coarse(doc: Document) -> Document:
 
 
 def _bio_to_entities(text: str, offset: int, words: list[str], tags: list[str]) -> list[tuple[int, int, str]]:
-    spans, _ = align_words(text, words, offset)
+    spans, _ = align_words(text, words, offset, refine=False)
     out: list[tuple[int, int, str]] = []
     cur: list | None = None
     for (s, e), tag in zip(spans, tags):
@@ -43,12 +43,14 @@ def _bio_to_entities(text: str, offset: int, words: list[str], tags: list[str]) 
     return out
 
 
-def underthesea_ner(documents: Iterable[Document], *, ner: Callable | None = None) -> list[Document]:
+def underthesea_ner(documents: Iterable[Document], *, ner: Callable | None = None, progress: bool = False) -> list[Document]:
     """underthesea's own NER (PER/ORG/LOC), sentence by sentence, aligned to the text."""
+    from tqdm import tqdm
+
     if ner is None:
         from underthesea import ner
     out = []
-    for d in documents:
+    for d in tqdm(documents, desc="underthesea ner", unit="doc", disable=not progress):
         ents = []
         for s, e in sentence_spans(d.text):
             sent = d.text[s:e]
@@ -85,10 +87,12 @@ RULES: list[tuple[str, re.Pattern]] = [
 ]
 
 
-def rules_baseline(documents: Iterable[Document]) -> list[Document]:
+def rules_baseline(documents: Iterable[Document], *, progress: bool = False) -> list[Document]:
     """Gazetteer and regular patterns for all 11 labels; first rule wins, no overlaps."""
+    from tqdm import tqdm
+
     out = []
-    for d in documents:
+    for d in tqdm(documents, desc="rules", unit="doc", disable=not progress):
         taken: list[tuple[int, int, str]] = []
         for label, pattern in RULES:
             for m in pattern.finditer(d.text):

@@ -183,6 +183,45 @@ def corpus_consistency(paths: List[Path] = typer.Argument(..., help="JSONL files
     console.print(f"{len(findings)} finding(s)")
 
 
+class CorpusFormat(str, Enum):
+    jsonl = "jsonl"
+    labelstudio = "labelstudio"
+    doccano = "doccano"
+    brat = "brat"
+    conll = "conll"
+    docbin = "docbin"
+
+
+@corpus_app.command("convert")
+def corpus_convert(
+    input: Path = typer.Argument(..., help="File to read (a folder for brat)."),
+    output: Path = typer.Argument(..., help="File to write (a new folder for brat)."),
+    from_fmt: Optional[CorpusFormat] = typer.Option(None, "--from", help="Input format (default: from the suffix)."),
+    to_fmt: Optional[CorpusFormat] = typer.Option(None, "--to", help="Output format (default: from the suffix)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Convert annotations between schema JSONL, Label Studio, Doccano, brat, CoNLL and spaCy DocBin."""
+    from .corpus.convert import ConversionError, convert, infer_format
+
+    if not input.exists():
+        fail(f"{input}: no such file or folder", 2)
+    src_fmt = from_fmt.value if from_fmt else infer_format(input)
+    dst_fmt = to_fmt.value if to_fmt else infer_format(output)
+    if src_fmt is None:
+        fail(f"cannot tell the format of {input}; pass --from", 2)
+    if dst_fmt is None:
+        fail(f"cannot tell the format of {output}; pass --to", 2)
+    try:
+        report = convert(input, output, src_fmt, dst_fmt)
+    except ConversionError as exc:
+        out.print(str(exc), markup=False, highlight=False, soft_wrap=True)
+        fail(f"{len(exc.problems)} problem(s); nothing written")
+    if as_json:
+        out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        out.print(str(report), markup=False, highlight=False, soft_wrap=True)
+
+
 @corpus_app.command("stats")
 def corpus_stats(path: Path = typer.Argument(Path("corpus")), as_json: bool = typer.Option(False, "--json")) -> None:
     """Counts per label and relation, distinct names, documents per genre and split."""
@@ -254,7 +293,7 @@ def evaluate(
     if not Path(source).exists():
         fail(f"{source}: no such file", 2)
     try:
-        result = evaluate_model(load(model), list(read_jsonl(source)), baselines=baseline)
+        result = evaluate_model(load(model), list(read_jsonl(source)), baselines=baseline, progress=True)
     except ValueError as exc:
         fail(str(exc), 2)
     systems, coarse, on_gold = result["systems"], result["coarse"], result["relations_on_gold_entities"]
@@ -292,11 +331,11 @@ def evaluate(
 
 
 def _markdown(summary: dict, systems: dict, coarse: dict) -> str:
-    lines = ["| system | label set | entity P | entity R | entity F1 (exact) |", "|---|---|---|---|---|"]
+    lines = ["| system | label set | entity P | entity R | entity F1 (exact) | entity F1 (lenient) |", "|---|---|---|---|---|---|"]
     for group, reps in (("full", systems), ("coarse", coarse)):
         for name, rep in reps.items():
             m = rep.entities_exact.micro
-            lines.append(f"| {name} | {group} | {m.precision:.3f} | {m.recall:.3f} | {m.f1:.3f} |")
+            lines.append(f"| {name} | {group} | {m.precision:.3f} | {m.recall:.3f} | {m.f1:.3f} | {rep.entities_lenient.micro.f1:.3f} |")
     lines += ["", "| borderie relation F1 | value |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in summary.items() if k != "data"]
     return "\n".join(lines) + "\n"
@@ -315,7 +354,7 @@ def benchmark(
 
     if not data.exists():
         fail(f"{data}: no such file (pass --data FILE.jsonl)", 2)
-    result = run_benchmark(read_texts(data, limit=limit), model=model, n_process=n_process)
+    result = run_benchmark(read_texts(data, limit=limit), model=model, n_process=n_process, progress=True)
     table = Table(title=f"benchmark on {data} ({result['rows'][0]['docs']} docs, {result['rows'][0]['words']} words)")
     for col in ("system", "words/s", "docs/s", "p50 ms", "p95 ms", "ratio"):
         table.add_column(col)
@@ -333,7 +372,7 @@ def train(
     dev_path: Path = typer.Option(..., "--dev", help="Development data, schema JSONL."),
     output: Path = typer.Option(..., "--output", help="Model folder to write."),
     config: Optional[Path] = typer.Option(None, help="Training config (default: borderie/config.cfg)."),
-    base: Optional[Path] = typer.Option(None, help="Continue from this model's entity recognizer."),
+    base: Optional[Path] = typer.Option(None, help="Continue the entity recognizer (tok2vec + ner) from this model; the relation classifier is refit on --train."),
     seed: int = typer.Option(0),
     test_path: Optional[Path] = typer.Option(None, "--test", help="Also score this gold file for the model card."),
     max_epochs: Optional[int] = typer.Option(None, min=1),

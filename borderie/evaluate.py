@@ -237,10 +237,11 @@ def with_gold_entities(gold: Document, relations: Iterable) -> Document:
     return Document(id=gold.id, text=gold.text, meta=dict(gold.meta), entities=list(gold.entities), relations=list(relations))
 
 
-def evaluate_model(nlp, gold_docs: Sequence[Document], *, baselines: Sequence[str] = ()) -> dict[str, Any]:
+def evaluate_model(nlp, gold_docs: Sequence[Document], *, baselines: Sequence[str] = (), progress: bool = False) -> dict[str, Any]:
     """Run ``nlp`` on the gold texts and score it (end to end, and relations on gold
     entities), with the named baselines on the full and the coarse label sets.
 
+    ``progress`` shows a progress bar per system on stderr.
     Returns ``{"systems": {name: Report}, "coarse": {name: Report}, "relations_on_gold_entities": Report}``.
     """
     from .baselines import BASELINES, to_coarse
@@ -250,12 +251,12 @@ def evaluate_model(nlp, gold_docs: Sequence[Document], *, baselines: Sequence[st
     if unknown:
         raise ValueError(f"unknown baseline(s) {', '.join(unknown)}; choose from {', '.join(BASELINES)}")
     gold_docs = list(gold_docs)
-    preds = {"borderie": predict_documents(nlp, gold_docs)}
+    preds = {"borderie": predict_documents(nlp, gold_docs, progress=progress)}
     for name in baselines:
-        preds[name] = BASELINES[name](gold_docs)
+        preds[name] = BASELINES[name](gold_docs, progress=progress)
     coarse_gold = [to_coarse(d) for d in gold_docs]
     return {
         "systems": {name: score(gold_docs, p) for name, p in preds.items()},
         "coarse": {name: score(coarse_gold, [to_coarse(d) for d in p]) for name, p in preds.items()},
-        "relations_on_gold_entities": score(gold_docs, predict_documents(nlp, gold_docs, gold_entities=True)),
+        "relations_on_gold_entities": score(gold_docs, predict_documents(nlp, gold_docs, gold_entities=True, progress=progress)),
     }

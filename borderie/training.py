@@ -205,18 +205,23 @@ def fix_random_seed(seed: int) -> None:
     spacy_seed(seed)
 
 
-def predict_documents(nlp, documents: Sequence[Document], *, gold_entities: bool = False) -> list[Document]:
-    """Run ``nlp`` over gold texts; with ``gold_entities`` only relations are predicted."""
+def predict_documents(nlp, documents: Sequence[Document], *, gold_entities: bool = False, progress: bool = False) -> list[Document]:
+    """Run ``nlp`` over gold texts; with ``gold_entities`` only relations are predicted.
+    ``progress`` shows a progress bar on stderr."""
+    from tqdm import tqdm
+
     from .api import extract_many
 
+    desc = "relations on gold entities" if gold_entities else "borderie"
     if not gold_entities:
-        return list(extract_many(({"text": d.text, "id": d.id, "meta": d.meta} for d in documents), nlp=nlp))
+        records = ({"text": d.text, "id": d.id, "meta": d.meta} for d in documents)
+        return list(tqdm(extract_many(records, nlp=nlp), desc=desc, total=len(documents), unit="doc", disable=not progress))
     from .evaluate import with_gold_entities
     from .schema import Relation
 
     out = []
     rel = nlp.get_pipe("borderie_relations")
-    for d in documents:
+    for d in tqdm(documents, desc=desc, unit="doc", disable=not progress):
         doc, index = gold_spacy_doc(nlp, d)
         doc._.meta = d.meta
         ids = {k: eid for eid, k in index.items()}

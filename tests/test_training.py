@@ -21,8 +21,9 @@ def tiny_data(tmp_path_factory):
     return root
 
 
-def run(data, out, seed=7):
-    return train(data / "train.jsonl", data / "dev.jsonl", out, seed=seed, max_epochs=2, log=lambda m: None)
+def run(data, out, seed=7, **kwargs):
+    kwargs.setdefault("max_epochs", 2)
+    return train(data / "train.jsonl", data / "dev.jsonl", out, seed=seed, log=lambda m: None, **kwargs)
 
 
 def test_tiny_training_gives_a_loadable_model(tiny_data, tmp_path):
@@ -53,3 +54,16 @@ def test_bad_input_names_file_line_and_problem_and_writes_nothing(tiny_data, tmp
     with pytest.raises(TrainingError, match=r"bad.jsonl:1: .*not 'sai'"):
         train(bad, tiny_data / "dev.jsonl", tmp_path / "out", max_epochs=1, log=lambda m: None)
     assert not (tmp_path / "out").exists()
+
+
+def test_base_continues_from_the_shipped_model(tiny_data, tmp_path):
+    from borderie.api import DEFAULT_MODEL
+
+    # one epoch on ten documents: from scratch the recognizer has learnt almost nothing,
+    # from the shipped model it keeps what it knew
+    scratch = run(tiny_data, tmp_path / "scratch", max_epochs=1)
+    continued = run(tiny_data, tmp_path / "continued", max_epochs=1, base=DEFAULT_MODEL)
+    assert scratch["dev"]["entities_exact_f1"] < 0.5 < 0.8 < continued["dev"]["entities_exact_f1"]
+    nlp = borderie.load(tmp_path / "continued")
+    doc = borderie.extract("Đồn Biên phòng Tà Lùng trao trả cho phía Trung Quốc 12 công dân.", nlp=nlp)
+    assert ("Trung Quốc", "COUNTRY") in {(e.text, e.label) for e in doc.entities}

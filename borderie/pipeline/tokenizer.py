@@ -52,11 +52,13 @@ def _chunks(line: str) -> Iterable[tuple[int, str]]:
     yield start, line[start:]
 
 
-def align_words(text: str, words: list[str], offset: int = 0) -> tuple[list[tuple[int, int]], int]:
+def align_words(text: str, words: list[str], offset: int = 0, *, refine: bool = True) -> tuple[list[tuple[int, int]], int]:
     """Align segmenter words to ``text``.
 
     Returns the token spans (shifted by ``offset``) and the position in ``text``
-    where alignment stopped (``len(text)`` when every word aligned).
+    where alignment stopped (``len(text)`` when every word aligned). With
+    ``refine`` a word may become several tokens (see ``refine_span``); without it
+    there is exactly one span per aligned word, from its first to its last syllable.
     """
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -74,7 +76,9 @@ def align_words(text: str, words: list[str], offset: int = 0) -> tuple[list[tupl
         if not syl_spans:
             continue
         joined = all(text[a_end:b_start] == " " for (_, a_end), (b_start, _) in zip(syl_spans, syl_spans[1:]))
-        if joined:
+        if not refine:
+            spans.append((offset + syl_spans[0][0], offset + syl_spans[-1][1]))
+        elif joined:
             spans.extend((offset + a, offset + b) for a, b in refine_span(text, syl_spans[0][0], syl_spans[-1][1]))
         else:  # a word may only join syllables separated by one plain space
             spans.extend((offset + a, offset + b) for a, b in syl_spans)
