@@ -61,6 +61,8 @@ def _check_text(text: Any) -> str:
 # Long texts are cut at line breaks into pieces of at most this many characters, each
 # run through the pipeline on its own (relations never cross a sentence, so none is lost).
 MAX_PIECE = 50_000
+# Default character budget of one batch in extract_many (see its docstring).
+BATCH_CHARS = 100_000
 
 
 def _pieces(text: str, limit: int = MAX_PIECE) -> list[tuple[int, str]]:
@@ -133,14 +135,40 @@ def extract(text: str, *, nlp=None, meta: Mapping[str, Any] | None = None, doc_i
     return next(extract_many([{"text": text, "meta": meta or {}, "id": doc_id}], nlp=nlp))
 
 
+def _budgeted(items: Iterator[tuple[Any, Any]], batch_size: int, batch_chars: int) -> Iterator[list[tuple[Any, Any]]]:
+    """Group (Doc, context) pairs into batches of at most ``batch_size`` docs and, past
+    the first doc, ``batch_chars`` characters: memory follows the characters in a batch."""
+    batch: list[tuple[Any, Any]] = []
+    size = 0
+    for item in items:
+        n = len(item[0].text)
+        if batch and (len(batch) >= batch_size or size + n > batch_chars):
+            yield batch
+            batch, size = [], 0
+        batch.append(item)
+        size += n
+    if batch:
+        yield batch
+
+
 def extract_many(
-    texts: Iterable[str | Mapping[str, Any]], *, nlp=None, batch_size: int = 32, n_process: int = 1
+    texts: Iterable[str | Mapping[str, Any]],
+    *,
+    nlp=None,
+    batch_size: int = 32,
+    batch_chars: int = BATCH_CHARS,
+    n_process: int = 1,
 ) -> Iterator[Document]:
     """Stream Documents for many texts, in input order.
 
     Items are strings or records with ``text`` (and optional ``id`` and ``meta``).
-    ``n_process > 1`` uses spaCy's multiprocessing.
+    In one process, texts are batched up to ``batch_size`` documents or
+    ``batch_chars`` characters, whichever comes first (peak memory grows with the
+    characters in a batch). ``n_process > 1`` uses spaCy's multiprocessing with
+    batches of ``batch_size`` documents.
     """
+    if batch_size < 1 or batch_chars < 1 or n_process < 1:
+        raise ValueError(f"batch_size, batch_chars and n_process must be >= 1, got {batch_size}, {batch_chars}, {n_process}")
     nlp = nlp or load()
     pending: dict[int, tuple[CleanText, str, dict, list]] = {}
 
@@ -154,7 +182,13 @@ def extract_many(
                 sdoc._.meta = meta
                 yield sdoc, (k, offset, len(pieces))
 
-    for sdoc, (k, offset, n) in nlp.pipe(prepared(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+    if n_process == 1:
+        processed = (
+            pair for batch in _budgeted(prepared(), batch_size, batch_chars) for pair in nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+        )
+    else:
+        processed = nlp.pipe(prepared(), as_tuples=True, batch_size=batch_size, n_process=n_process)
+    for sdoc, (k, offset, n) in processed:
         clean, doc_id, meta, parts = pending[k]
         parts.append((offset, sdoc))
         if len(parts) == n:

@@ -28,6 +28,16 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def load_model(model: Optional[Path]):
+    """The model for a command; a bad --model path is a bad argument (exit 2)."""
+    from .api import load
+
+    try:
+        return load(model)
+    except FileNotFoundError as exc:
+        fail(str(exc), 2)
+
+
 class Format(str, Enum):
     table = "table"
     json = "json"
@@ -75,9 +85,9 @@ def extract(
     """Extract entities and relations, streaming one document at a time."""
     from tqdm import tqdm
 
-    from .api import extract_many, load
+    from .api import extract_many
 
-    nlp = load(model)
+    nlp = load_model(model)
     docs = extract_many(_records(files, text_field), nlp=nlp, n_process=n_process)
     fh = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
     try:
@@ -132,10 +142,10 @@ def visualize(
     model: Optional[Path] = typer.Option(None),
 ) -> None:
     """Write a displaCy page: entities per sentence, relations under each sentence."""
-    from .api import extract_many, load
+    from .api import extract_many
     from .visualize import render_page
 
-    docs = list(extract_many(_records([str(file)], text_field), nlp=load(model)))
+    docs = list(extract_many(_records([str(file)], text_field), nlp=load_model(model)))
     output.write_text(render_page(docs, title=file.name), encoding="utf-8")
     console.print(f"wrote {output} ({len(docs)} document(s))")
 
@@ -280,7 +290,6 @@ def evaluate(
     thresholds: Optional[Path] = typer.Option(None, help="JSON of minimum F1s; exit 1 if a score is below."),
 ) -> None:
     """Score the model on gold data, beside baselines, on the full and the coarse label sets."""
-    from .api import load
     from .corpus import CORPUS_DIR
     from .evaluate import evaluate_model
     from .schema import read_jsonl
@@ -293,7 +302,7 @@ def evaluate(
     if not Path(source).exists():
         fail(f"{source}: no such file", 2)
     try:
-        result = evaluate_model(load(model), list(read_jsonl(source)), baselines=baseline, progress=True)
+        result = evaluate_model(load_model(model), list(read_jsonl(source)), baselines=baseline, progress=True)
     except ValueError as exc:
         fail(str(exc), 2)
     systems, coarse, on_gold = result["systems"], result["coarse"], result["relations_on_gold_entities"]
@@ -354,7 +363,10 @@ def benchmark(
 
     if not data.exists():
         fail(f"{data}: no such file (pass --data FILE.jsonl)", 2)
-    result = run_benchmark(read_texts(data, limit=limit), model=model, n_process=n_process, progress=True)
+    try:
+        result = run_benchmark(read_texts(data, limit=limit), model=model, n_process=n_process, progress=True)
+    except FileNotFoundError as exc:  # a bad --model
+        fail(str(exc), 2)
     table = Table(title=f"benchmark on {data} ({result['rows'][0]['docs']} docs, {result['rows'][0]['words']} words)")
     for col in ("system", "words/s", "docs/s", "p50 ms", "p95 ms", "ratio"):
         table.add_column(col)

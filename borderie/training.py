@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
+from .augment import augment
 from .schema import Document, read_jsonl
 from .validation import validate_path
 
@@ -267,8 +268,9 @@ def train(
     output = Path(output)
     with tempfile.TemporaryDirectory(prefix="borderie-train-") as tmp:
         work = Path(tmp)
-        log(f"training the entity recognizer on {len(train_docs)} documents (dev: {len(dev_docs)})")
-        nlp = train_ner(config_path, train_docs, dev_docs, work, seed=seed, base=Path(base) if base else None, max_epochs=max_epochs, log=log)
+        variants = augment(train_docs, rate=float(rel_cfg.get("augment_rate", 0.0)), seed=seed)
+        log(f"training the entity recognizer on {len(train_docs)} documents + {len(variants)} newspaper-spelling variants (dev: {len(dev_docs)})")
+        nlp = train_ner(config_path, train_docs + variants, dev_docs, work, seed=seed, base=Path(base) if base else None, max_epochs=max_epochs, log=log)
         log("training the relation extractor")
         fix_random_seed(seed)
         pair_model, arg_model = fit_relation_models(nlp, train_docs, C=float(rel_cfg.get("relation_C", 1.0)), arg_C=float(rel_cfg.get("arg_C", 1.0)), seed=seed)
@@ -296,7 +298,8 @@ def train(
         nlp.meta["borderie"] = {"data_hash": data_hash([train_path, dev_path]), "seed": seed, "scores": scores}
         nlp.to_disk(staged)
         shutil.copy(config_path, staged / "train_config.cfg")
-        (staged / "README.md").write_text(model_card(nlp, train_docs, dev_docs, test_docs, scores, seed, [train_path, dev_path]), encoding="utf-8")
+        card = model_card(nlp, train_docs, dev_docs, test_docs, scores, seed, [train_path, dev_path], n_variants=len(variants))
+        (staged / "README.md").write_text(card, encoding="utf-8")
         if output.exists():
             shutil.rmtree(output)
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -304,7 +307,7 @@ def train(
     return scores
 
 
-def model_card(nlp, train_docs, dev_docs, test_docs, scores, seed, paths) -> str:
+def model_card(nlp, train_docs, dev_docs, test_docs, scores, seed, paths, n_variants: int = 0) -> str:
     rows = "\n".join(
         f"| {split} | {s['entities_exact_f1']:.3f} | {s['entities_lenient_f1']:.3f} | {s['relations_end_to_end_f1']:.3f} | "
         f"{s['relations_end_to_end_strict_f1']:.3f} | {s['relations_on_gold_entities_f1']:.3f} |"
@@ -317,6 +320,8 @@ SCHEMA.md version 1. Pipeline: {', '.join(nlp.pipe_names)}; tokenizer
 `borderie.WordTokenizer.v1` (underthesea word segmentation aligned to the input).
 
 - Training data: {len(train_docs)} documents; dev {len(dev_docs)}; test {len(test_docs) if test_docs else 0}.
+  The entity recognizer also saw {n_variants} newspaper-spelling variants of training
+  documents (lower-case titles, hyphenated dates; `borderie/augment.py`); dev and test are never augmented.
 - Training data hash (sha256 of train + dev JSONL, first 16 hex): `{data_hash(paths)}`
 - Seed: {seed}; training config: `train_config.cfg` in this folder.
 - Weights: spaCy serialization (tok2vec, ner) and JSON + `.npy` (relations); no pickle.

@@ -67,6 +67,21 @@ def test_extract_many_streams_in_order(nlp):
     assert spans(docs[0]) == spans(docs[3])
 
 
+def test_batches_by_characters_give_the_same_documents(nlp):
+    long_text = " ".join([SENT] * 40)
+    texts = [SENT, long_text, "", "Đồn Biên phòng Chi Ma bắt giữ hai đối tượng.", long_text, SENT]
+    one_by_one = [d.to_dict() for d in borderie.extract_many(texts, nlp=nlp, batch_chars=1)]
+    all_at_once = [d.to_dict() for d in borderie.extract_many(texts, nlp=nlp, batch_size=100, batch_chars=10**9)]
+    assert one_by_one == all_at_once
+    assert [d["text"] for d in one_by_one] == texts
+
+
+@pytest.mark.parametrize("bad", [{"batch_size": 0}, {"batch_chars": 0}, {"n_process": 0}])
+def test_bad_batch_settings_are_refused(nlp, bad):
+    with pytest.raises(ValueError, match="must be >= 1"):
+        next(borderie.extract_many([SENT], nlp=nlp, **bad))
+
+
 def test_load_is_cached_and_reports_bad_paths(tmp_path):
     assert borderie.load() is borderie.load()
     with pytest.raises(FileNotFoundError, match="No borderie model"):

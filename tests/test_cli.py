@@ -93,3 +93,26 @@ def test_visualize_page_contains_entities(tmp_path):
     assert res.exit_code == 0, res.output
     html = page.read_text(encoding="utf-8")
     assert "Trung Quốc" in html and "COUNTRY" in html and "<html" in html
+
+
+def test_benchmark_reports_borderie_and_underthesea_rows(tmp_path):
+    out = tmp_path / "bench.json"
+    res = runner.invoke(app, ["benchmark", "--data", str(FIXTURES / "tiny.jsonl"), "--limit", "2", "--json", str(out)])
+    assert res.exit_code == 0, res.output
+    result = json.loads(out.read_text(encoding="utf-8"))
+    systems = [r["system"] for r in result["rows"]]
+    assert systems[0] == "borderie extract_many (n_process=1)"
+    assert "underthesea word_tokenize" in systems and any(s.startswith("underthesea ner") for s in systems)
+    assert all(r["docs"] == 2 and r["words_per_s"] > 0 for r in result["rows"])
+    assert result["load_seconds"] >= 0 and result["peak_rss_mb_end"] > 0
+
+
+def test_benchmark_missing_data_exits_2(tmp_path):
+    res = runner.invoke(app, ["benchmark", "--data", str(tmp_path / "none.jsonl")])
+    assert res.exit_code == 2 and "no such file" in res.output
+
+
+def test_a_bad_model_path_exits_2_with_a_hint(tmp_path):
+    for args in (["extract", "-", "--model", str(tmp_path)], ["evaluate", "--model", str(tmp_path), "--data", str(FIXTURES / "tiny.jsonl")]):
+        res = runner.invoke(app, args, input=SENT)
+        assert res.exit_code == 2 and "borderie train --output" in res.output

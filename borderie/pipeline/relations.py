@@ -130,6 +130,18 @@ def pair_features(doc: Doc, ents: list[Span], i: int, j: int) -> dict[str, float
     for ent, role in ((h, "h"), (t, "t")):
         if ent.label_ in ("COUNTRY", "TITLE"):
             f[f"{role}_text={_norm(ent.text)}"] = 1
+        # the entity's own neighbourhood: "; phía [Trung Quốc] trao trả ..." makes it a clause subject
+        before = _words(doc, max(sent.start, ent.start - 2), ent.start)
+        after = _words(doc, ent.end, min(sent.end, ent.end + 2))
+        if before:
+            f[f"{role}_before={pair}|{before[-1]}"] = 1
+        if len(before) == 2:
+            f[f"{role}_before2={pair}|{before[0]} {before[1]}"] = 1
+        if after:
+            f[f"{role}_after={pair}|{after[0]}"] = 1
+            cue = _CUE_OF.get(after[0])
+            if cue:
+                f[f"{role}_after_cue={pair}|{order}|{cue}"] = 1
         f[f"{role}_first={ent.label_}|{_norm(ent[0].text)}"] = 1
         f[f"{role}_last={ent.label_}|{_norm(ent[-1].text)}"] = 1
     f["bias_pair=" + pair] = 1
