@@ -22,11 +22,10 @@ def test_second_seed_returned_and_processed(seed_docs):
     assert "PROCESSED" in {label for _, label, _, _ in f2}
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: EXCHANGED between '5 đồn Biên phòng' and the Chinese station "
-                   "('đã trao đổi 12 thư') is not proposed by the relation model")
 def test_second_seed_exchanged(seed_docs):
     _, second = seed_docs
-    assert "EXCHANGED" in {label for _, label, _, _ in second.triples()}
+    exchanged = {(h, t) for h, label, t, _ in second.triples() if label == "EXCHANGED"}
+    assert ("5 đồn Biên phòng", "Trạm Kiểm tra Biên phòng xuất nhập cảnh Hữu Nghị Quan") in exchanged
 
 
 def test_first_seed_leads_and_title(seed_docs):
@@ -36,16 +35,12 @@ def test_first_seed_leads_and_title(seed_docs):
     assert ("Nguyễn Minh Vũ", "HAS_TITLE", "Thứ trưởng Thường trực") in f1
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: in 'phía Trung Quốc trao trả 9 lần/144 công dân' the receiver is the "
-                   "unit named earlier in the sentence, with no 'cho'; the relation model does not propose it")
 def test_second_seed_reverse_return(seed_docs):
     _, second = seed_docs
     returned = {(h, t, args.get("quantity")) for h, label, t, args in second.triples() if label == "RETURNED"}
     assert ("Trung Quốc", "Năm đồn Biên phòng", "144 công dân") in returned
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: the model tags 'hai Đoàn đại biểu biên giới Việt Nam-Lào' as one ORG, "
-                   "so the two COUNTRY entities and MET(Việt Nam, Lào) are not found; the corpus needs examples of this pattern")
 def test_first_seed_met_between_countries(seed_docs):
     first, _ = seed_docs
     f1 = {(h, label, t) for h, label, t, _ in first.triples()}
