@@ -62,7 +62,7 @@ def _check_text(text: Any) -> str:
 # run through the pipeline on its own (relations never cross a sentence, so none is lost).
 MAX_PIECE = 50_000
 # Default character budget of one batch in extract_many (see its docstring).
-BATCH_CHARS = 100_000
+BATCH_CHARS = 40_000
 
 
 def _pieces(text: str, limit: int = MAX_PIECE) -> list[tuple[int, str]]:
