@@ -264,17 +264,17 @@ def train(
     if not config_path.exists():
         raise TrainingError(f"config {config_path} does not exist")
     cfg = load_config(config_path, interpolate=False)
-    rel_cfg = dict(cfg.get("borderie", {}))
+    settings = dict(cfg.get("borderie", {}))
     output = Path(output)
     with tempfile.TemporaryDirectory(prefix="borderie-train-") as tmp:
         work = Path(tmp)
-        variants = augment(train_docs, rate=float(rel_cfg.get("augment_rate", 0.0)), seed=seed)
+        variants = augment(train_docs, rate=float(settings.get("augment_rate", 0.0)), seed=seed)
         log(f"training the entity recognizer on {len(train_docs)} documents + {len(variants)} newspaper-spelling variants (dev: {len(dev_docs)})")
         nlp = train_ner(config_path, train_docs + variants, dev_docs, work, seed=seed, base=Path(base) if base else None, max_epochs=max_epochs, log=log)
         log("training the relation extractor")
         fix_random_seed(seed)
-        pair_model, arg_model = fit_relation_models(nlp, train_docs, C=float(rel_cfg.get("relation_C", 1.0)), arg_C=float(rel_cfg.get("arg_C", 1.0)), seed=seed)
-        rel = nlp.add_pipe("borderie_relations", config={"threshold": float(rel_cfg.get("threshold", 0.5)), "arg_threshold": float(rel_cfg.get("arg_threshold", 0.5))})
+        pair_model, arg_model = fit_relation_models(nlp, train_docs, C=float(settings.get("relation_C", 1.0)), arg_C=float(settings.get("arg_C", 1.0)), seed=seed)
+        rel = nlp.add_pipe("borderie_relations", config={"threshold": float(settings.get("threshold", 0.5)), "arg_threshold": float(settings.get("arg_threshold", 0.5))})
         rel.pair_model, rel.arg_model = pair_model, arg_model
         nlp.add_pipe("borderie_values")
         scores: dict[str, Any] = {}

@@ -67,7 +67,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from ..schema import ENTITY_LABELS, RELATION_SPECS, Document, Entity, Relation, write_jsonl
 from ..sentences import sentence_spans
-from ..validation import check_record
+from ..validation import check_record, validate_path
 
 FORMATS: tuple[str, ...] = ("jsonl", "labelstudio", "doccano", "brat", "conll", "docbin")
 # Suffixes that name a format unambiguously (Doccano JSONL must be named explicitly).
@@ -237,21 +237,11 @@ def _tokens(doc: Document) -> list[tuple[int, int]]:
 
 
 def _read_jsonl(path: Path) -> tuple[list[tuple[str, Document]], list[str]]:
-    located = []
+    problems = validate_path(path)
+    if problems:
+        raise ConversionError([f"{p.file}, line {p.line}: [{p.doc_id}] {p.message}" for p in problems])
     with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ConversionError(f"{path}, line {n}: not valid JSON ({exc.msg} at column {exc.colno})") from exc
-            problems = check_record(data)
-            if problems:
-                doc_id = data.get("id", "?") if isinstance(data, dict) else "?"
-                raise ConversionError([f"{path}, line {n}: [{doc_id}] {p}" for p in problems])
-            located.append((f"line {n}", Document.from_dict(data)))
-    return located, []
+        return [(f"line {n}", Document.from_dict(json.loads(line))) for n, line in enumerate(fh, 1) if line.strip()], []
 
 
 def _write_jsonl(docs: list[Document], path: Path) -> list[str]:
