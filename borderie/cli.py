@@ -291,7 +291,7 @@ def evaluate(
 ) -> None:
     """Score the model on gold data, beside baselines, on the full and the coarse label sets."""
     from .corpus import CORPUS_DIR
-    from .evaluate import evaluate_model
+    from .evaluate import EVENT_RELATIONS, evaluate_model
     from .schema import read_jsonl
 
     if split and data:
@@ -319,6 +319,9 @@ def evaluate(
         "relations_end_to_end_f1": round(systems["borderie"].relations_loose.micro.f1, 4),
         "relations_end_to_end_strict_f1": round(systems["borderie"].relations_strict.micro.f1, 4),
         "relations_on_gold_entities_f1": round(on_gold.relations_loose.micro.f1, 4),
+        "event_relations_f1": round(systems["borderie"].relations_loose.over(EVENT_RELATIONS).f1, 4),
+        "event_relations_strict_f1": round(systems["borderie"].relations_strict.over(EVENT_RELATIONS).f1, 4),
+        "event_relations_on_gold_entities_f1": round(on_gold.relations_loose.over(EVENT_RELATIONS).f1, 4),
     }
     out.print_json(json.dumps(summary))
     if json_out:
@@ -385,6 +388,7 @@ def train(
     output: Path = typer.Option(..., "--output", help="Model folder to write."),
     config: Optional[Path] = typer.Option(None, help="Training config (default: borderie/config.cfg)."),
     base: Optional[Path] = typer.Option(None, help="Continue the entity recognizer (tok2vec + ner) from this model; the relation classifier is refit on --train."),
+    vectors: Optional[Path] = typer.Option(None, help="Word vectors from `borderie pretrain` (default: the shipped model's)."),
     seed: int = typer.Option(0),
     test_path: Optional[Path] = typer.Option(None, "--test", help="Also score this gold file for the model card."),
     max_epochs: Optional[int] = typer.Option(None, min=1),
@@ -394,10 +398,31 @@ def train(
     from .training import train as run_train
 
     try:
-        scores = run_train(train_path, dev_path, output, config=config, base=base, seed=seed, test_path=test_path, max_epochs=max_epochs, log=lambda m: console.print(m, markup=False, highlight=False))
+        scores = run_train(train_path, dev_path, output, config=config, base=base, vectors=vectors, seed=seed, test_path=test_path, max_epochs=max_epochs, log=lambda m: console.print(m, markup=False, highlight=False))
     except TrainingError as exc:
         fail(str(exc))
     out.print_json(json.dumps(scores))
+
+
+@app.command()
+def pretrain(
+    inputs: List[Path] = typer.Argument(..., help="Raw news: JSONL files with a text field, or plain text files."),
+    output: Path = typer.Option(..., "--output", help="Folder to write the vectors to (a spaCy pipeline folder)."),
+    exclude: List[Path] = typer.Option([], "--exclude", help="JSONL files whose documents (by id or text) are left out, e.g. your evaluation data."),
+    text_field: str = typer.Option("text", help="Field of each JSONL record that holds the text."),
+    dim: int = typer.Option(64, min=8, help="Vector width."),
+    min_count: int = typer.Option(3, min=1, help="Drop words seen fewer times."),
+    max_rows: int = typer.Option(40_000, min=100, help="Keep at most this many words (the most frequent)."),
+    seed: int = typer.Option(0, help="Random seed."),
+) -> None:
+    """Train word vectors on raw news for the recognizer (`borderie train --vectors`)."""
+    from .pretraining import PretrainError, pretrain_vectors
+
+    try:
+        stats = pretrain_vectors(inputs, output, exclude=exclude, text_field=text_field, dim=dim, min_count=min_count, max_rows=max_rows, seed=seed, log=lambda m: console.print(m, markup=False, highlight=False))
+    except PretrainError as exc:
+        fail(str(exc))
+    out.print_json(json.dumps(stats))
 
 
 def main() -> None:

@@ -16,6 +16,10 @@ from typing import Any, Iterable, Sequence
 from .schema import ENTITY_LABELS, RELATION_LABELS, Document
 from .sentences import sentence_spans
 
+# The mission's own relations: what happened at the border, as opposed to who is who
+# (HAS_TITLE, LEADS, MEMBER_OF, PART_OF, LOCATED_IN). Reported as their own figure.
+EVENT_RELATIONS: tuple[str, ...] = ("RETURNED", "ARRESTED", "SEIZED", "PROCESSED", "EXCHANGED", "MET")
+
 
 @dataclass
 class PRF:
@@ -56,6 +60,14 @@ class Scores:
         total = PRF()
         for v in self.per_label.values():
             total.add(v)
+        return total
+
+    def over(self, labels: Iterable[str]) -> PRF:
+        """Micro P/R/F1 over a subset of labels (e.g. :data:`EVENT_RELATIONS`)."""
+        total = PRF()
+        for label in labels:
+            if label in self.per_label:
+                total.add(self.per_label[label])
         return total
 
     def to_dict(self) -> dict[str, Any]:
@@ -232,11 +244,6 @@ def _describe(doc: Document, key: tuple) -> str:
     return f"{label}({doc.text[h[0]:h[1]]} -> {doc.text[t[0]:t[1]]})"
 
 
-def with_gold_entities(gold: Document, relations: Iterable) -> Document:
-    """A prediction made on gold entities: gold's entities with the given relations."""
-    return Document(id=gold.id, text=gold.text, meta=dict(gold.meta), entities=list(gold.entities), relations=list(relations))
-
-
 def evaluate_model(nlp, gold_docs: Sequence[Document], *, baselines: Sequence[str] = (), progress: bool = False) -> dict[str, Any]:
     """Run ``nlp`` on the gold texts and score it (end to end, and relations on gold
     entities), with the named baselines on the full and the coarse label sets.
@@ -245,7 +252,7 @@ def evaluate_model(nlp, gold_docs: Sequence[Document], *, baselines: Sequence[st
     Returns ``{"systems": {name: Report}, "coarse": {name: Report}, "relations_on_gold_entities": Report}``.
     """
     from .baselines import BASELINES, to_coarse
-    from .training import predict_documents
+    from .prediction import predict_documents
 
     unknown = [b for b in baselines if b not in BASELINES]
     if unknown:

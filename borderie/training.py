@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 
 from .augment import augment
+from .prediction import gold_spacy_doc, predict_documents
 from .schema import Document, read_jsonl
 from .validation import validate_path
 
@@ -51,40 +52,10 @@ def read_checked(path: str | Path) -> list[Document]:
     return list(read_jsonl(path))
 
 
-def gold_spacy_doc(nlp, document: Document):
-    """Tokenize a gold document and set its entities; returns (Doc, entity index map).
-
-    Gold entities whose edges fall inside a token are marked missing (not
-    outside) so the recognizer is not taught a wrong boundary; the map gives,
-    for each gold entity id, its index in ``doc.ents`` (absent when unaligned).
-    """
-    doc = nlp.make_doc(document.text)
-    for name, proc in nlp.pipeline:
-        if name == "borderie_sentencizer":
-            doc = proc(doc)
-    spans, missing = [], []
-    for ent in sorted(document.entities, key=lambda e: e.start):
-        span = doc.char_span(ent.start, ent.end, label=ent.label)
-        if span is None:
-            wide = doc.char_span(ent.start, ent.end, alignment_mode="expand")
-            if wide is not None:
-                missing.append(wide)
-            continue
-        spans.append((ent.id, span))
-    taken = set()
-    for _, s in spans:
-        taken.update(range(s.start, s.end))
-    from spacy.util import filter_spans
-
-    missing = [m for m in filter_spans(missing) if not taken.intersection(range(m.start, m.end))]
-    doc.set_ents([s for _, s in spans], missing=missing, default="outside")
-    index = {eid: k for k, (eid, _) in enumerate(spans)}
-    return doc, index
-
-
 def relation_examples(nlp, documents: Sequence[Document]):
-    """Yield (doc, ents-of-sentence, offset, gold relations keyed by ent index pair)."""
-    from .pipeline.relations import sentence_groups
+    """Yield ``(offset, SentenceContext, gold)`` per sentence with entities; ``gold`` maps
+    (head, tail) indices into ``doc.ents`` to ``(label, {role: index})``."""
+    from .pipeline.relations import sentence_contexts
 
     for document in documents:
         doc, index = gold_spacy_doc(nlp, document)
@@ -93,8 +64,8 @@ def relation_examples(nlp, documents: Sequence[Document]):
             if rel.head in index and rel.tail in index:
                 args = {r: index[e] for r, e in rel.args.items() if e in index}
                 gold[(index[rel.head], index[rel.tail])] = (rel.label, args)
-        for offset, ents in sentence_groups(doc):
-            yield doc, ents, offset, gold
+        for offset, ctx in sentence_contexts(doc):
+            yield offset, ctx, gold
 
 
 def fit_relation_models(nlp, documents: Sequence[Document], *, C: float = 1.0, arg_C: float = 1.0, seed: int = 0):
@@ -102,22 +73,20 @@ def fit_relation_models(nlp, documents: Sequence[Document], *, C: float = 1.0, a
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    from .pipeline.relations import NONE, LinearModel, arg_features, candidate_pairs, pair_features
-    from .schema import RELATION_SPECS, ROLE_LABELS
+    from .pipeline.relations import NONE, LinearModel, arg_features, candidate_pairs, pair_features, role_candidates
+    from .schema import RELATION_SPECS
 
     X, y, AX, ay = [], [], [], []
-    for doc, ents, offset, gold in relation_examples(nlp, documents):
-        for i, j in candidate_pairs(ents):
+    for offset, ctx, gold in relation_examples(nlp, documents):
+        for i, j in candidate_pairs(ctx.ents):
             label, args = gold.get((offset + i, offset + j), (NONE, {}))
-            X.append(pair_features(doc, ents, i, j))
+            X.append(pair_features(ctx, i, j))
             y.append(label)
             if label == NONE:
                 continue
             for role in RELATION_SPECS[label].roles:
-                for a, e in enumerate(ents):
-                    if a in (i, j) or e.label_ not in ROLE_LABELS[role]:
-                        continue
-                    AX.append(arg_features(doc, ents, label, i, j, role, a))
+                for a in role_candidates(ctx.ents, role, i, j):
+                    AX.append(arg_features(ctx, label, i, j, role, a))
                     ay.append(int(args.get(role) == offset + a))
     if not X or len(set(y)) < 2:
         raise TrainingError("the training data holds no relation between entities of one sentence; nothing to learn")
@@ -145,7 +114,30 @@ def _to_docbin(nlp, documents: Sequence[Document], path: Path) -> None:
     db.to_disk(path)
 
 
-def train_ner(config_path: Path, train_docs, dev_docs, workdir: Path, *, seed: int, base: Path | None, max_epochs: int | None, log: Callable[[str], None]):
+def uses_static_vectors(config) -> bool:
+    embed = config.get("components", {}).get("tok2vec", {}).get("model", {}).get("embed", {})
+    return bool(embed.get("include_static_vectors", False))
+
+
+def resolve_vectors(cfg, vectors: str | Path | None) -> Path | None:
+    """The word vectors training starts from: ``vectors`` if given, else the config's
+    ``paths.vectors``, else (when tok2vec uses static vectors) the shipped model's."""
+    if vectors is not None:
+        path = Path(vectors)
+    elif cfg.get("paths", {}).get("vectors"):
+        path = Path(cfg["paths"]["vectors"])
+    elif uses_static_vectors(cfg):
+        from .api import DEFAULT_MODEL
+
+        path = DEFAULT_MODEL
+    else:
+        return None
+    if not (path / "vocab").is_dir():
+        raise TrainingError(f"word vectors {path}: not a folder written by `borderie pretrain` or `borderie train` (no vocab/ inside)")
+    return path
+
+
+def train_ner(config_path: Path, train_docs, dev_docs, workdir: Path, *, seed: int, base: Path | None, max_epochs: int | None, log: Callable[[str], None], vectors: Path | None = None):
     """Train tok2vec + NER with spaCy's loop; returns the best pipeline on dev."""
     import spacy
     from spacy.training.initialize import init_nlp
@@ -162,6 +154,8 @@ def train_ner(config_path: Path, train_docs, dev_docs, workdir: Path, *, seed: i
     }
     if max_epochs is not None:
         overrides["training.max_epochs"] = max_epochs
+    if vectors is not None:
+        overrides["paths.vectors"] = str(vectors)
     if base is not None:
         # continue from the shipped (or given) model: source its trained components
         for comp in ("tok2vec", "ner"):
@@ -206,34 +200,6 @@ def fix_random_seed(seed: int) -> None:
     spacy_seed(seed)
 
 
-def predict_documents(nlp, documents: Sequence[Document], *, gold_entities: bool = False, progress: bool = False) -> list[Document]:
-    """Run ``nlp`` over gold texts; with ``gold_entities`` only relations are predicted.
-    ``progress`` shows a progress bar on stderr."""
-    from tqdm import tqdm
-
-    from .api import extract_many
-
-    desc = "relations on gold entities" if gold_entities else "borderie"
-    if not gold_entities:
-        records = ({"text": d.text, "id": d.id, "meta": d.meta} for d in documents)
-        return list(tqdm(extract_many(records, nlp=nlp), desc=desc, total=len(documents), unit="doc", disable=not progress))
-    from .evaluate import with_gold_entities
-    from .schema import Relation
-
-    out = []
-    rel = nlp.get_pipe("borderie_relations")
-    for d in tqdm(documents, desc=desc, unit="doc", disable=not progress):
-        doc, index = gold_spacy_doc(nlp, d)
-        doc._.meta = d.meta
-        ids = {k: eid for eid, k in index.items()}
-        rels = [
-            Relation(f"R{n + 1}", r["label"], ids[r["head"]], ids[r["tail"]], {role: ids[a] for role, a in r["args"].items()}, {"score": r["score"]})
-            for n, r in enumerate(rel.predict(doc))
-        ]
-        out.append(with_gold_entities(d, rels))
-    return out
-
-
 def train(
     train_path: str | Path,
     dev_path: str | Path,
@@ -241,6 +207,7 @@ def train(
     *,
     config: str | Path | None = None,
     base: str | Path | None = None,
+    vectors: str | Path | None = None,
     seed: int = 0,
     test_path: str | Path | None = None,
     max_epochs: int | None = None,
@@ -248,6 +215,8 @@ def train(
 ) -> dict[str, Any]:
     """Train entity recognizer and relation extractor; write a loadable model to ``output``.
 
+    ``vectors`` is a folder of word vectors (``borderie pretrain``) for a config whose
+    tok2vec includes static vectors; by default the shipped model's vectors are used.
     Returns the scores written to the model card (dev, and test when ``test_path`` is given).
     """
     import spacy
@@ -265,12 +234,13 @@ def train(
         raise TrainingError(f"config {config_path} does not exist")
     cfg = load_config(config_path, interpolate=False)
     settings = dict(cfg.get("borderie", {}))
+    vectors_path = resolve_vectors(cfg, vectors)
     output = Path(output)
     with tempfile.TemporaryDirectory(prefix="borderie-train-") as tmp:
         work = Path(tmp)
         variants = augment(train_docs, rate=float(settings.get("augment_rate", 0.0)), seed=seed)
         log(f"training the entity recognizer on {len(train_docs)} documents + {len(variants)} newspaper-spelling variants (dev: {len(dev_docs)})")
-        nlp = train_ner(config_path, train_docs + variants, dev_docs, work, seed=seed, base=Path(base) if base else None, max_epochs=max_epochs, log=log)
+        nlp = train_ner(config_path, train_docs + variants, dev_docs, work, seed=seed, base=Path(base) if base else None, max_epochs=max_epochs, log=log, vectors=vectors_path)
         log("training the relation extractor")
         fix_random_seed(seed)
         pair_model, arg_model = fit_relation_models(nlp, train_docs, C=float(settings.get("relation_C", 1.0)), arg_C=float(settings.get("arg_C", 1.0)), seed=seed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -17,20 +18,50 @@ def _rank(doc_id: str) -> str:
     return hashlib.sha1(doc_id.encode("utf-8")).hexdigest()
 
 
-def assign_splits(docs: list[Document], dev: float = 0.15, test: float = 0.15) -> dict[str, str]:
-    """Split by document, stratified by (batch, genre), from a hash of the id: stable and order-free."""
-    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for d in docs:
-        batch = d.id.split("-")[0]
-        groups[(batch, str(d.meta.get("genre")))].append(d.id)
+def batch_of(doc_id: str) -> str:
+    """The authoring batch of a document: its id up to the first "-" (``rw2-handover-03`` → ``rw2``)."""
+    return doc_id.split("-")[0]
+
+
+def load_split_plan(path: str | Path) -> dict[str, list[str]]:
+    """Read ``splits.json``: which batches are held out for dev and test.
+
+    ``{"dev": [batches], "test": [batches], "shared": [batches]}``: every document of a
+    ``dev``/``test`` batch goes to that split; ``shared`` batches are divided between dev
+    and test by document (half each, by a hash of the id, per genre); all other batches
+    train. No batch may be named twice.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise AuthoringError(f"{path}: no split plan; write one naming the batches held out for dev and test")
+    plan = json.loads(path.read_text(encoding="utf-8"))
+    out = {k: list(plan.get(k, [])) for k in ("dev", "test", "shared")}
+    named = [b for v in out.values() for b in v]
+    twice = sorted({b for b in named if named.count(b) > 1})
+    if twice:
+        raise AuthoringError(f"{path}: batch(es) {', '.join(twice)} named in more than one split")
+    return out
+
+
+def assign_splits(docs: list[Document], plan: dict[str, list[str]]) -> dict[str, str]:
+    """Split by batch, so dev and test hold documents of batches that training never saw
+    (see :func:`load_split_plan`); stable and independent of file order."""
     out: dict[str, str] = {}
-    for ids in groups.values():
+    shared: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for d in docs:
+        batch = batch_of(d.id)
+        if batch in plan["dev"]:
+            out[d.id] = "dev"
+        elif batch in plan["test"]:
+            out[d.id] = "test"
+        elif batch in plan["shared"]:
+            shared[(batch, str(d.meta.get("genre")))].append(d.id)
+        else:
+            out[d.id] = "train"
+    for ids in shared.values():
         ids.sort(key=_rank)
-        n = len(ids)
-        n_test = max(1, round(n * test)) if n >= 3 else 0
-        n_dev = max(1, round(n * dev)) if n >= 3 else 0
         for k, doc_id in enumerate(ids):
-            out[doc_id] = "test" if k < n_test else ("dev" if k < n_test + n_dev else "train")
+            out[doc_id] = "test" if k % 2 == 0 else "dev"
     return out
 
 
@@ -52,7 +83,7 @@ def compile_corpus(src: str | Path, out_dir: str | Path) -> dict[str, int]:
         docs.append(parsed.doc)
     if problems:
         raise AuthoringError("\n".join(problems))
-    splits = assign_splits(docs)
+    splits = assign_splits(docs, load_split_plan(Path(src).parent / "splits.json"))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     counts = {}

@@ -1,0 +1,14 @@
+"""Relation extraction within one sentence: event triggers (``triggers``), pair and
+argument features (``features``), linear weights (``model``) and the spaCy
+component (``component``)."""
+
+from .component import NONE, RelationExtractor, candidate_pairs, relation, role_candidates, sentence_contexts, sentence_groups
+from .features import SentenceContext, arg_features, doc_norms, pair_features
+from .model import LinearModel
+from .triggers import TRIGGERS, Trigger, find_triggers
+
+__all__ = [
+    "NONE", "LinearModel", "RelationExtractor", "SentenceContext", "TRIGGERS", "Trigger", "arg_features",
+    "candidate_pairs", "doc_norms", "find_triggers", "pair_features", "relation", "role_candidates",
+    "sentence_contexts", "sentence_groups",
+]

@@ -1,0 +1,152 @@
+"""The ``borderie_relations`` spaCy component: pair classifier + argument attacher.
+
+For every ordered pair of entities in a sentence whose labels some relation
+allows, :func:`~.features.pair_features` describes the pair; a multinomial
+logistic regression picks a relation label or ``NONE``. A second (binary)
+classifier attaches arguments (quantity, date, location, event) to each
+relation found. Predictions land in ``doc._.relations`` as plain dicts whose
+``head``/``tail``/``args`` are indices into ``doc.ents``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ...schema import RELATION_SPECS, ROLE_LABELS
+from .features import SentenceContext, arg_features, doc_norms, pair_features
+from .model import LinearModel
+
+NONE = "NONE"
+# Label pairs any relation allows, with the relations that allow them.
+_PAIR_RELATIONS: dict[tuple[str, str], list[str]] = {}
+for _spec in RELATION_SPECS.values():
+    for _h in _spec.heads:
+        for _t in _spec.tails:
+            _PAIR_RELATIONS.setdefault((_h, _t), []).append(_spec.label)
+
+
+def relation(label: str, head: int, tail: int, args: dict[str, int] | None = None, score: float = 1.0) -> dict:
+    """A relation of ``doc._.relations``: a plain dict (serializable with the Doc),
+    ``head``/``tail``/``args`` values are indices into ``doc.ents``."""
+    return {"label": label, "head": head, "tail": tail, "args": dict(args or {}), "score": score}
+
+
+def candidate_pairs(ents: list[Span]) -> Iterator[tuple[int, int]]:
+    """Ordered pairs of entities (indices into ``ents``) that some relation allows."""
+    for i, h in enumerate(ents):
+        for j, t in enumerate(ents):
+            if i != j and (h.label_, t.label_) in _PAIR_RELATIONS:
+                yield i, j
+
+
+def sentence_groups(doc: Doc) -> Iterator[tuple[int, list[Span]]]:
+    """``(offset, entities)`` per sentence; ``offset`` is the index of the first in ``doc.ents``."""
+    ents = list(doc.ents)
+    k = 0
+    if not ents:
+        return
+    for sent in doc.sents:
+        group = []
+        start = k
+        while k < len(ents) and ents[k].start < sent.end:
+            group.append(ents[k])
+            k += 1
+        if group:
+            yield start, group
+
+
+def sentence_contexts(doc: Doc, max_entities: int | None = None) -> Iterator[tuple[int, SentenceContext]]:
+    """``(offset, context)`` per sentence with entities (at most ``max_entities`` each)."""
+    norms = doc_norms(doc)
+    for offset, ents in sentence_groups(doc):
+        yield offset, SentenceContext(doc, norms, ents[:max_entities] if max_entities else ents)
+
+
+def role_candidates(ents: list[Span], role: str, i: int, j: int) -> list[int]:
+    return [a for a, e in enumerate(ents) if a not in (i, j) and e.label_ in ROLE_LABELS[role]]
+
+
+class RelationExtractor:
+    """spaCy component that writes relations (see :func:`relation`) to ``doc._.relations``."""
+
+    def __init__(self, nlp: Language, name: str = "borderie_relations", *, threshold: float = 0.5, arg_threshold: float = 0.5, max_entities: int = 60):
+        self.name = name
+        self.cfg = {"threshold": threshold, "arg_threshold": arg_threshold, "max_entities": max_entities}
+        self.pair_model: LinearModel | None = None
+        self.arg_model: LinearModel | None = None
+
+    @property
+    def is_trained(self) -> bool:
+        return self.pair_model is not None
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.relations = self.predict(doc)
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+    def predict(self, doc: Doc) -> list[dict]:
+        if self.pair_model is None:
+            raise ValueError(
+                f"The '{self.name}' component has no weights. Train it with `borderie train` "
+                "or load a trained model with borderie.load()."
+            )
+        out: list[dict] = []
+        classes = self.pair_model.classes
+        for offset, ctx in sentence_contexts(doc, self.cfg["max_entities"]):
+            ents = ctx.ents
+            pairs = list(candidate_pairs(ents))
+            if not pairs:
+                continue
+            probs = self.pair_model.proba([pair_features(ctx, i, j) for i, j in pairs])
+            for (i, j), p in zip(pairs, probs):
+                k = int(np.argmax(p))
+                label = classes[k]
+                if label == NONE or p[k] < self.cfg["threshold"]:
+                    continue
+                spec = RELATION_SPECS[label]
+                if ents[i].label_ in spec.heads and ents[j].label_ in spec.tails:
+                    args = {r: offset + a for r, a in self._attach(ctx, label, i, j).items()}
+                    out.append(relation(label, offset + i, offset + j, args, round(float(p[k]), 4)))
+        return out
+
+    def _attach(self, ctx: SentenceContext, label: str, i: int, j: int) -> dict[str, int]:
+        args: dict[str, int] = {}
+        if self.arg_model is None:
+            return args
+        for role in sorted(RELATION_SPECS[label].roles):
+            cands = role_candidates(ctx.ents, role, i, j)
+            if not cands:
+                continue
+            p = self.arg_model.proba([arg_features(ctx, label, i, j, role, a) for a in cands])[:, 1]
+            best = int(np.argmax(p))
+            if p[best] >= self.cfg["arg_threshold"]:
+                args[role] = cands[best]
+        return args
+
+    # serialization: cfg.json plus the two linear models as JSON + .npy
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "cfg.json").write_text(json.dumps(self.cfg), encoding="utf-8")
+        if self.pair_model is not None:
+            self.pair_model.to_disk(path / "pairs")
+        if self.arg_model is not None:
+            self.arg_model.to_disk(path / "args")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "RelationExtractor":
+        path = Path(path)
+        self.cfg.update(json.loads((path / "cfg.json").read_text(encoding="utf-8")))
+        if (path / "pairs").exists():
+            self.pair_model = LinearModel.from_disk(path / "pairs")
+        if (path / "args").exists():
+            self.arg_model = LinearModel.from_disk(path / "args")
+        return self
