@@ -73,20 +73,36 @@ def _records(files: List[str], text_field: str) -> Iterator[dict]:
             yield {"id": source, "text": data, "meta": {}}
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 @app.command()
 def extract(
     files: List[str] = typer.Argument(None, help="Text or JSONL files; '-' or nothing reads stdin."),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+    format: Optional[Format] = typer.Option(None, "--format", "-f", help="Output format (default table; --engine dask writes Parquet)."),
     text_field: str = typer.Option("text", help="Field holding the text in JSONL records."),
     n_process: int = typer.Option(1, min=1, help="Worker processes."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout (a folder with --engine dask)."),
     model: Optional[Path] = typer.Option(None, help="Model folder (default: the shipped model)."),
+    engine: Engine = typer.Option(Engine.local, help="local: this process (or --n-process); dask: a Dask cluster writing partitioned Parquet."),
+    scheduler: Optional[str] = typer.Option(None, help="Dask scheduler address (tcp://host:8786); default a LocalCluster here."),
+    workers: int = typer.Option(2, min=1, help="LocalCluster worker processes (--engine dask without --scheduler)."),
+    partition_size: int = typer.Option(64, min=1, help="Documents per Dask task."),
+    overwrite: bool = typer.Option(False, help="Replace the Parquet parts already in --output."),
 ) -> None:
     """Extract entities and relations, streaming one document at a time."""
     from tqdm import tqdm
 
     from .api import extract_many
 
+    if engine == Engine.dask:
+        _extract_dask(files, format, text_field, n_process, output, model, scheduler, workers, partition_size, overwrite)
+        return
+    if scheduler:
+        fail("--scheduler needs --engine dask", 2)
+    format = format or Format.table
     nlp = load_model(model)
     docs = extract_many(_records(files, text_field), nlp=nlp, n_process=n_process)
     fh = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
@@ -132,6 +148,33 @@ def extract(
     finally:
         if output:
             fh.close()
+
+
+def _extract_dask(files, format, text_field, n_process, output, model, scheduler, workers, partition_size, overwrite) -> None:
+    from tqdm import tqdm
+
+    from .distributed import InputError, extract_parquet
+
+    if output is None:
+        fail("--engine dask writes partitioned Parquet: pass --output DIR", 2)
+    if format is not None:
+        fail("--engine dask writes Parquet; leave out --format (read it back with borderie.distributed.read_parquet)", 2)
+    if n_process > 1:
+        fail("--n-process is for --engine local; size the Dask cluster with --workers or its own dask-worker processes", 2)
+    if not files or "-" in files:
+        fail("--engine dask reads files, not stdin: name the input files", 2)
+    if model is not None and not (model / "config.cfg").exists():
+        fail(f"No borderie model at {model} (no config.cfg there)", 2)
+    with tqdm(desc="extract (dask)", unit="doc", file=sys.stderr) as bar:
+        try:
+            result = extract_parquet(files, output, scheduler=scheduler, n_workers=workers, partition_size=partition_size, text_field=text_field,
+                                     model=model, overwrite=overwrite, on_partition=bar.update)
+        except InputError as exc:
+            fail(str(exc), 2 if "no such file" in str(exc) or "--overwrite" in str(exc) else 1)
+    console.print(
+        f"wrote {result['documents']} documents in {result['partitions']} Parquet parts to {output}; {result['workers']} workers, "
+        f"{result['docs_per_s']} docs/s over {result['seconds']} s after {result['startup_seconds']} s start-up", markup=False, highlight=False
+    )
 
 
 @app.command()
