@@ -23,15 +23,21 @@ _LAZY = {
     "extract_many": "api",
     "train": "training",
     "score": "evaluate",
+    "extract_partition": "distributed",
+    "extract_parquet": "distributed",
+    "read_parquet": "distributed",
 }
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
+    import importlib
 
+    if name in _LAZY:
         return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    if name == "facts":
+        return importlib.import_module(".facts", __name__)
     raise AttributeError(f"module 'borderie' has no attribute {name!r}")
 
 
-__all__ = ["Document", "Entity", "Relation", "ENTITY_LABELS", "RELATION_LABELS", "SCHEMA_VERSION", "load", "extract", "extract_many", "train", "score", "__version__"]
+__all__ = ["Document", "Entity", "Relation", "ENTITY_LABELS", "RELATION_LABELS", "SCHEMA_VERSION", "load", "extract", "extract_many", "train", "score",
+           "extract_partition", "extract_parquet", "read_parquet", "facts", "__version__"]

@@ -19,6 +19,8 @@ from rich.table import Table
 app = typer.Typer(help="borderie: structured facts from Vietnamese border news.", no_args_is_help=True, add_completion=False)
 corpus_app = typer.Typer(help="Validate, compile and describe annotated corpora.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
+facts_app = typer.Typer(help="Build and ask a fact base (DuckDB) of extractions.", no_args_is_help=True)
+app.add_typer(facts_app, name="facts")
 console = Console(stderr=True, soft_wrap=True)
 out = Console()
 
@@ -466,6 +468,125 @@ def pretrain(
     except PretrainError as exc:
         fail(str(exc))
     out.print_json(json.dumps(stats))
+
+
+def _print_table(title: str, columns: list, rows: list) -> None:
+    table = Table(title=title)
+    for col in columns:
+        table.add_column(str(col))
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    out.print(table)
+
+
+@facts_app.command("build")
+def facts_build(
+    inputs: List[Path] = typer.Argument(..., help="Parquet folders (extract --engine dask) or JSONL extractions (extract --format jsonl)."),
+    db: Path = typer.Option(Path("facts.duckdb"), "--db", help="DuckDB file to write (replaced)."),
+) -> None:
+    """Load extractions into tables documents, mentions, entities (canonical) and facts."""
+    from tqdm import tqdm
+
+    from .facts import FactBaseError, build
+
+    for p in inputs:
+        if not p.exists():
+            fail(f"{p}: no such file or folder", 2)
+    with tqdm(desc="facts build", unit="doc", file=sys.stderr) as bar:
+        try:
+            n = build([str(p) for p in inputs], db, on_document=lambda: bar.update(1))
+        except FactBaseError as exc:
+            fail(str(exc) + "; nothing written")
+    console.print(f"wrote {db}: " + ", ".join(f"{v:,} {k}" for k, v in n.items()), markup=False, highlight=False)
+
+
+@facts_app.command("summary")
+def facts_summary(
+    db: Path = typer.Option(Path("facts.duckdb"), "--db"),
+    top: int = typer.Option(10, min=1, help="Rows in each top list."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Counts per relation type, top units, gates and countries, persons returned per month and border, seizures per unit."""
+    from .facts import FactBaseError, summary
+
+    try:
+        result = summary(db, top=top)
+    except FactBaseError as exc:
+        fail(str(exc), 2)
+    if as_json:
+        out.print_json(json.dumps(result, ensure_ascii=False, default=str))
+        return
+    _print_table("counts", ["what", "count"], [[k, f"{v:,}"] for k, v in result.pop("counts").items()])
+    for name, t in result.items():
+        _print_table(name, t["columns"], t["rows"])
+
+
+class QueryFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@facts_app.command("query")
+def facts_query(
+    sql: str = typer.Argument(..., help='One SQL statement, e.g. "SELECT type, count(*) FROM facts GROUP BY type".'),
+    db: Path = typer.Option(Path("facts.duckdb"), "--db"),
+    format: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f"),
+) -> None:
+    """Run SQL on the fact base (read-only; tables documents, mentions, entities, facts)."""
+    from .facts import FactBaseError, query
+
+    try:
+        columns, rows = query(db, sql)
+    except FactBaseError as exc:
+        fail(str(exc), 2 if "no fact base" in str(exc) else 1)
+    if format == QueryFormat.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif format == QueryFormat.json:
+        out.print_json(json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, default=str))
+    else:
+        _print_table(f"{len(rows)} row(s)", columns, rows)
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    graphml = "graphml"
+
+
+@facts_app.command("export")
+def facts_export(
+    output: Path = typer.Option(..., "--output", "-o", help="File to write."),
+    format: ExportFormat = typer.Option(ExportFormat.csv, "--format", "-f", help="csv: one table; graphml: entities as nodes, facts as edges."),
+    db: Path = typer.Option(Path("facts.duckdb"), "--db"),
+    table: str = typer.Option("facts", help="Table to write as CSV: facts, entities, mentions or documents."),
+) -> None:
+    """Write a table as CSV, or the graph of organisations, persons, gates and countries as GraphML (networkx, Gephi)."""
+    from .facts import FactBaseError, export
+
+    try:
+        n = export(db, output, format=format.value, table=table)
+    except FactBaseError as exc:
+        fail(str(exc), 2)
+    console.print(f"wrote {output}: " + ", ".join(f"{v:,} {k}" for k, v in n.items()), markup=False, highlight=False)
+
+
+@app.command()
+def report(
+    db: Path = typer.Option(Path("facts.duckdb"), "--db", help="Fact base built by `borderie facts build`."),
+    output: Path = typer.Option(Path("report.html"), "--output", "-o", help="HTML file to write."),
+    max_facts: int = typer.Option(1000, min=1, help="Facts listed in the table (events first)."),
+) -> None:
+    """Write a self-contained HTML report: handovers over time per border, top gates and units, relation types, facts with their sentences."""
+    from .facts import FactBaseError
+    from .facts import report as write_report
+
+    try:
+        write_report(db, output, max_facts=max_facts)
+    except FactBaseError as exc:
+        fail(str(exc), 2)
+    console.print(f"wrote {output}", markup=False, highlight=False)
 
 
 def main() -> None:
