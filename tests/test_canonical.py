@@ -77,7 +77,8 @@ def test_abbreviations_expand_only_when_written_with_capitals():
 
 
 @pytest.mark.parametrize("text,label", [("UBND tỉnh", "ORG"), ("Công an huyện", "ORG"), ("Đồn Biên phòng", "ORG"),
-                                        ("Bộ Chỉ huy BĐBP tỉnh", "ORG"), ("thành phố", "LOC"), ("cửa khẩu", "GATE"), ("Nhất", "PER")])
+                                        ("Bộ Chỉ huy BĐBP tỉnh", "ORG"), ("thành phố", "LOC"), ("cửa khẩu", "GATE"), ("Nhất", "PER"),
+                                        ("Năm đồn Biên phòng", "ORG"), ("các đồn biên phòng", "ORG")])
 def test_names_that_say_no_body_stay_inside_their_document(text, label):
     assert is_local(canonical_key(text, label), label)
     assert entity_id(text, label, "doc-1") != entity_id(text, label, "doc-2")

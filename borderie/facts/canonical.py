@@ -22,7 +22,8 @@ what is named:
      (:data:`COUNTRY_ALIASES`: "Việt" = "Việt Nam", "CHDCND Lào" = "Lào").
    - MARKER: "quốc giới" and "số" are dropped ("mốc quốc giới số 1116" = "mốc 1116").
 6. Scope: a name that does not say which body it is ("UBND tỉnh", "Công an huyện", "Đồn
-   Biên phòng") is one entity per document only (:func:`is_local`).
+   Biên phòng", a counted group "Năm đồn Biên phòng", a lone given name "Nhất") is one
+   entity per document only (:func:`is_local`).
 
 :func:`resolve_document` adds the one rule that needs the document: a person named by
 the last syllables of exactly one full name of the same document ("ông Nhất" after
@@ -86,6 +87,8 @@ _BARE_NAMES = frozenset({"đồn", "đồn biên phòng", "công an", "ủy ban 
                          "tổ công tác", "chính quyền", "hải quan", "trạm kiểm soát biên phòng", "đồn công an", "chi cục hải quan", "đội",
                          "phòng", "cục", "sở", "trung tâm", "ban chỉ huy"})
 
+# A counted group of units ("Năm đồn Biên phòng", "các đồn") is not one body across documents.
+_COUNT_WORDS = frozenset("một hai ba bốn năm sáu bảy tám chín mười các những nhiều".split())
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _OPEN_GLIDE = re.compile(r"(?<![qQ])([oO][aAeE]|[uU][yY])$")
 _LOOKALIKES = str.maketrans({"Ð": "Đ", "Ɖ": "Đ", "ð": "đ", "\u00a0": " ", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
@@ -174,6 +177,9 @@ def is_local(key: str, label: str) -> bool:
         return len(key.split()) < 2  # a lone given name ("Nhất")
     if label not in ("ORG", "LOC", "GATE"):
         return False
+    first = key.split(" ", 1)[0]
+    if label == "ORG" and (first in _COUNT_WORDS or first.isdigit()):
+        return True
     if key in _BARE_NAMES or key.replace("cửa khẩu ", "", 1) in ("", "cửa khẩu"):
         return True
     return any(key == w or key.endswith(" " + w) for w in _LEVEL_WORDS)
