@@ -15,7 +15,8 @@ SAME = [
     ("ORG", "UBND tỉnh Cao Bằng", "Ủy ban nhân dân tỉnh Cao Bằng"),
     ("ORG", "UBND tỉnh Quảng Ninh", "Uỷ ban nhân dân tỉnh Quảng Ninh"),
     ("ORG", "Công an TP. Móng Cái", "Công an thành phố Móng Cái"),
-    ("ORG", "Công an TP.Móng Cái", "Công an Móng Cái"),
+    ("ORG", "Công an TP.Móng Cái", "Công an thành phố Móng Cái"),
+    ("ORG", "UBND TP. Hà Nội", "UBND Hà Nội"),
     ("GATE", "CKQT Hữu Nghị", "cửa khẩu quốc tế Hữu Nghị"),
     ("GATE", "Cửa khẩu quốc tế Cầu Treo", "cửa khẩu Cầu Treo"),
     ("GATE", "Lao Bảo", "Cửa khẩu Quốc tế Lao Bảo"),
@@ -24,6 +25,7 @@ SAME = [
     ("LOC", "Thanh Hoá", "Thanh Hóa"),
     ("LOC", "TP. HCM", "thành phố Hồ Chí Minh"),
     ("LOC", "TP Móng Cái", "thành phố Móng Cái"),
+    ("LOC", "thành phố Hà Nội", "Hà Nội"),
     ("LOC", "Hoà Bình", "Hòa Bình"),
     ("LOC", "TRUNG TÂN", "Trung Tân"),
     ("COUNTRY", "CHDCND Lào", "Lào"),
@@ -39,6 +41,8 @@ SAME = [
 
 DIFFERENT = [
     ("LOC", "huyện Nam Giang", "xã Nam Giang"),  # a district and a commune share names
+    ("LOC", "thành phố Thanh Hóa", "tỉnh Thanh Hóa"),  # the city is not the province
+    ("ORG", "Công an thành phố Lào Cai", "Công an tỉnh Lào Cai"),
     ("GATE", "lối mở Nà Lạn", "cửa khẩu Nà Lạn"),
     ("ORG", "Đồn Biên phòng Móng Cái", "Đồn Biên phòng cửa khẩu Móng Cái"),
     ("ORG", "Bộ Tư lệnh BĐBP", "Bộ đội Biên phòng"),

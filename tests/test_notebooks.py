@@ -19,7 +19,7 @@ def outputs(nb, mime: str) -> list[str]:
     return [o["data"][mime] for c in nb.cells if c.cell_type == "code" for o in c.outputs if mime in o.get("data", {})]
 
 
-@pytest.mark.parametrize("name", ["quickstart.ipynb", "evaluation.ipynb"])
+@pytest.mark.parametrize("name", ["quickstart.ipynb", "evaluation.ipynb", "facts.ipynb"])
 def test_committed_notebook_stays_small(name):
     assert (NOTEBOOKS / name).stat().st_size < 250_000
 
@@ -38,3 +38,10 @@ def test_evaluation_runs_and_draws_per_label_f1():
     html = "\n".join(outputs(nb, "text/html"))
     assert "entities exact" in html and "wrong_boundary" in html
     assert len(outputs(nb, "image/png")) == 1
+
+
+def test_facts_notebook_builds_the_fact_base_and_plots():
+    nb = run("facts.ipynb")
+    html = "\n".join(outputs(nb, "text/html"))
+    assert "RETURNED" in html and "spellings" in html  # relation types and the canonical-entity table
+    assert len(outputs(nb, "image/png")) == 2  # top gates and units; handovers per month and border

@@ -11,13 +11,14 @@ what is named:
 4. Abbreviations written with a capital (``BĐBP``, ``CKQT``, ``UBND``, ``TP.``, ... in
    :data:`ABBREVIATIONS`) are spelt out; a lower-case word is never expanded.
 5. By label:
-   - ORG: a province or city word before a name is dropped ("Bộ đội Biên phòng tỉnh Lạng Sơn"
-     = "BĐBP Lạng Sơn"); "Bộ Chỉ huy" before a named provincial Border Guard is dropped
+   - ORG and LOC: "tỉnh" before a name is dropped ("Bộ đội Biên phòng tỉnh Lạng Sơn" = "BĐBP
+     Lạng Sơn", "tỉnh An Giang" = "An Giang"), and "thành phố" before the five cities governed as
+     provinces ("thành phố Hà Nội" = "Hà Nội"); a city keeps its word ("thành phố Lào Cai" is not
+     the province); district, commune and village words are kept (they often share a name).
+   - ORG: "Bộ Chỉ huy" before a named provincial Border Guard is dropped
      (the command stands for the force); a gate inside a name is keyed as a GATE is.
    - GATE: "quốc tế", "quốc gia", "chính", "phụ" after "cửa khẩu" are dropped, and a bare
      gate name gets "cửa khẩu" ("CKQT Hữu Nghị" = "cửa khẩu quốc tế Hữu Nghị" = "Hữu Nghị").
-   - LOC: a leading "tỉnh" or "thành phố" is dropped ("tỉnh An Giang" = "An Giang");
-     district, commune and village words are kept (a district and a commune often share a name).
    - COUNTRY: state titles and "nước" are dropped, short and misspelt forms mapped
      (:data:`COUNTRY_ALIASES`: "Việt" = "Việt Nam", "CHDCND Lào" = "Lào").
    - MARKER: "quốc giới" and "số" are dropped ("mốc quốc giới số 1116" = "mốc 1116").
@@ -80,7 +81,10 @@ COUNTRY_ALIASES: dict[str, str] = {
 _STATE_TITLES = ("cộng hòa xã hội chủ nghĩa", "cộng hòa dân chủ nhân dân", "cộng hòa nhân dân", "vương quốc", "nhà nước", "nước")
 _GATE_GRADES = ("quốc tế", "quốc gia", "chính", "phụ", "song phương")
 _GATE_WORDS = ("cửa khẩu", "lối mở", "đường mòn", "cặp cửa khẩu", "bến")
-_PROVINCE_WORDS = ("tỉnh", "thành phố")
+# Cities governed as provinces: "thành phố Hà Nội" = "Hà Nội"; elsewhere "thành phố Lào Cai" (the city)
+# is not "tỉnh Lào Cai" = "Lào Cai" (the province).
+_CENTRAL_CITIES = ("hà nội", "hải phòng", "đà nẵng", "hồ chí minh", "cần thơ")
+_CITY_WORD = re.compile(r"\bthành phố (?=(?:" + "|".join(_CENTRAL_CITIES) + r")\b)")
 # A key ending in one of these (or equal to a bare unit word) names no one body by itself.
 _LEVEL_WORDS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "thị trấn", "xã", "phường", "thôn", "bản", "địa phương")
 _BARE_NAMES = frozenset({"đồn", "đồn biên phòng", "công an", "ủy ban nhân dân", "hội đồng nhân dân", "bộ chỉ huy", "bộ chỉ huy quân sự",
@@ -153,15 +157,13 @@ def canonical_key(text: str, label: str) -> str:
     'cửa khẩu hữu nghị'
     """
     key = " ".join(tone_first(w).lower() for w in _words(text))
+    if label in ("ORG", "LOC"):
+        key = _CITY_WORD.sub("", re.sub(r"\btỉnh (?=\S)", "", key))
     if label == "ORG":
-        key = re.sub(r"\b(?:tỉnh|thành phố) (?=\S)", "", key)
         key = re.sub(r"^bộ chỉ huy (?=bộ đội biên phòng \S)", "", key)
         key = re.sub(r"cửa khẩu (?:quốc tế|quốc gia|chính|phụ) ", "cửa khẩu ", key)
     elif label == "GATE":
         key = _gate(key)
-    elif label == "LOC":
-        stripped = _strip_prefix(key, _PROVINCE_WORDS)
-        key = stripped or key
     elif label == "COUNTRY":
         for _ in range(2):
             key = _strip_prefix(key, _STATE_TITLES)
