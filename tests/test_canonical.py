@@ -88,6 +88,13 @@ def test_names_that_say_no_body_stay_inside_their_document(text, label):
     assert entity_id(text, label, "doc-1") != entity_id(text, label, "doc-2")
 
 
+@pytest.mark.parametrize("text,local", [("Phòng Phòng chống ma túy và tội phạm", True), ("Đội Đặc nhiệm", True),
+                                        ("Đội Đặc nhiệm phòng chống ma túy và tội phạm BĐBP tỉnh Quảng Ninh", False),
+                                        ("Ban Chỉ huy An ninh tỉnh Hủa Phăn", False), ("Trạm Kiểm soát Biên phòng CKC An Thới", False)])
+def test_a_sub_unit_is_shared_only_with_its_parent_or_place(text, local):
+    assert (entity_id(text, "ORG", "d1") != entity_id(text, "ORG", "d2")) is local
+
+
 def test_named_bodies_are_shared_across_documents():
     assert entity_id("BĐBP Lạng Sơn", "ORG", "doc-1") == entity_id("Bộ đội Biên phòng tỉnh Lạng Sơn", "ORG", "doc-2") == "ORG:bộ đội biên phòng lạng sơn"
     assert entity_id("124 công dân", "QUANTITY", "doc-1") is None

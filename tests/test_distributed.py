@@ -33,6 +33,14 @@ def test_partition_function_gives_the_documents_of_extract_many(nlp):
     assert (qty["value_number"], qty["unit"]) == (12.0, "công dân")
 
 
+def test_each_partition_runs_in_a_memory_zone_so_the_vocabulary_stays_flat(nlp):
+    extract_partition(ARTICLES[:1], nlp=nlp)
+    before = len(nlp.vocab.strings)
+    new_words = [{"id": f"n{i}", "text": f"Đồn Biên phòng Xyzq{i} bắt giữ {i + 2} đối tượng tại bản Qwv{i}.", "meta": {}} for i in range(20)]
+    rows = extract_partition(new_words, nlp=nlp)
+    assert len(rows) == 20 and len(nlp.vocab.strings) == before
+
+
 def test_rows_survive_a_parquet_round_trip(nlp, tmp_path):
     rows = extract_partition(ARTICLES[:2], nlp=nlp)
     pq.write_table(rows_to_table(rows), tmp_path / "part-00000.parquet")
@@ -103,3 +111,13 @@ def test_dask_engine_names_a_missing_input_before_starting_a_cluster(tmp_path):
 
     res = CliRunner().invoke(app, ["extract", str(tmp_path / "missing.jsonl"), "--engine", "dask", "--output", str(tmp_path / "o")])
     assert res.exit_code == 2 and "missing.jsonl: no such file" in res.output
+
+
+def test_importing_borderie_loads_no_engine():
+    import subprocess
+    import sys
+
+    code = ("import sys, borderie, borderie.distributed, borderie.facts; "
+            "heavy = {'dask', 'distributed', 'duckdb', 'pyarrow', 'networkx', 'spacy'} & set(sys.modules); assert not heavy, heavy; "
+            "assert callable(borderie.extract_parquet) and callable(borderie.facts.build)")
+    subprocess.run([sys.executable, "-c", code], check=True)

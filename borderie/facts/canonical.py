@@ -89,7 +89,11 @@ _CITY_WORD = re.compile(r"\bthành phố (?=(?:" + "|".join(_CENTRAL_CITIES) + r
 _LEVEL_WORDS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "thị trấn", "xã", "phường", "thôn", "bản", "địa phương")
 _BARE_NAMES = frozenset({"đồn", "đồn biên phòng", "công an", "ủy ban nhân dân", "hội đồng nhân dân", "bộ chỉ huy", "bộ chỉ huy quân sự",
                          "tổ công tác", "chính quyền", "hải quan", "trạm kiểm soát biên phòng", "đồn công an", "chi cục hải quan", "đội",
-                         "phòng", "cục", "sở", "trung tâm", "ban chỉ huy"})
+                         "phòng", "cục", "sở", "trung tâm", "ban chỉ huy", "bộ chỉ huy bộ đội biên phòng", "bộ chỉ huy biên phòng"})
+# A sub-unit ("Phòng Phòng chống ma túy và tội phạm", "Đội Đặc nhiệm") exists in every province: it names
+# one body only with its parent or place ("... Bộ đội Biên phòng tỉnh Quảng Ninh", "Ban Chỉ huy An ninh tỉnh Hủa Phăn").
+_SUB_UNITS = ("phòng", "đội", "ban", "tổ", "trạm", "tiểu ban", "tiểu đoàn", "đại đội")
+_PARENT = re.compile(r"\b(?:tỉnh|thành phố|huyện|quận|thị xã|xã|bộ đội biên phòng|biên phòng|công an|hải quan|đồn|cửa khẩu|quân khu|bộ) \S")
 
 # A counted group of units ("Năm đồn Biên phòng", "các đồn") is not one body across documents.
 _COUNT_WORDS = frozenset("một hai ba bốn năm sáu bảy tám chín mười các những nhiều".split())
@@ -173,8 +177,10 @@ def canonical_key(text: str, label: str) -> str:
     return key
 
 
-def is_local(key: str, label: str) -> bool:
-    """True when a name does not say which body it is ("UBND tỉnh", "Đồn Biên phòng"): one entity per document."""
+def is_local(key: str, label: str, text: str = "") -> bool:
+    """True when a name does not say which body it is ("UBND tỉnh", "Đồn Biên phòng", a
+    sub-unit without its parent or place): one entity per document. ``text`` is the mention
+    as written (the key has lost "tỉnh"); without it the key is read."""
     if label == "PER":
         return len(key.split()) < 2  # a lone given name ("Nhất")
     if label not in ("ORG", "LOC", "GATE"):
@@ -182,6 +188,10 @@ def is_local(key: str, label: str) -> bool:
     first = key.split(" ", 1)[0]
     if label == "ORG" and (first in _COUNT_WORDS or first.isdigit()):
         return True
+    if label == "ORG" and any(key.startswith(u + " ") for u in _SUB_UNITS):
+        written = " ".join(w.lower() for w in _words(text)) if text else key
+        rest = written.split(" ", 1)[1] if " " in written else ""
+        return not _PARENT.search(rest)
     if key in _BARE_NAMES or key.replace("cửa khẩu ", "", 1) in ("", "cửa khẩu"):
         return True
     return any(key == w or key.endswith(" " + w) for w in _LEVEL_WORDS)
@@ -194,7 +204,7 @@ def entity_id(text: str, label: str, doc_id: str = "") -> str | None:
     key = canonical_key(text, label)
     if not key:
         return None
-    return f"{label}:{key}@{doc_id}" if is_local(key, label) else f"{label}:{key}"
+    return f"{label}:{key}@{doc_id}" if is_local(key, label, text) else f"{label}:{key}"
 
 
 def resolve_document(mentions: list[tuple[str, str]], doc_id: str = "") -> list[str | None]:

@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable, Iterator
 from ..schema import Document
 from ..sentences import sentence_spans
 from .borders import border_of
-from .canonical import canonical_key, is_local, resolve_document
+from .canonical import canonical_key, resolve_document
 
 TABLES = ("documents", "mentions", "entities", "facts")
 # Entity labels that are nodes of the exported graph.
@@ -119,7 +119,7 @@ def document_rows(doc: Document, source: str = "") -> tuple[dict, list[dict], li
             "doc_id": doc.id, "mention_id": e.id, "label": e.label, "start": e.start, "end": e.end, "text": e.text,
             "value_number": float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None,
             "value_text": value if isinstance(value, str) else None, "unit": e.unit, "entity_id": eid,
-            "scope": None if eid is None else ("document" if is_local(canonical_key(e.text, e.label), e.label) else "global"),
+            "scope": None if eid is None else ("document" if eid.endswith("@" + doc.id) else "global"),
             "sentence_start": s0, "sentence_end": s1,
         })
         if e.label == "COUNTRY" and (b := border_of(canonical_key(e.text, "COUNTRY"))):
