@@ -1,7 +1,7 @@
 """Extraction past one process: an engine-neutral partition function, Parquet rows, a Dask runner.
 
 The unit of work is :func:`extract_partition`: a list of records (``{"id", "text", "meta"}``)
-in, a list of rows out, one per document, in the Parquet layout of :data:`parquet_schema`
+in, a list of rows out, one per document, in the Parquet layout of :func:`parquet_schema`
 (entities and relations as nested columns). It loads the model once per process (the
 cached :func:`borderie.load`) and runs each call inside ``nlp.memory_zone()``, so a
 long-lived worker does not grow its vocabulary with every article. Any engine that can
@@ -9,7 +9,8 @@ call a Python function on a batch of records can run it:
 
 - Dask: :func:`extract_parquet` (``borderie extract --engine dask``), below;
 - Spark: ``df.mapInArrow(extract_arrow_batches, spark_schema())``;
-- Ray Data: ``ds.map_batches(lambda t: pa.Table.from_batches(list(extract_arrow_batches(t.to_batches()))), batch_format="pyarrow")``.
+- Ray Data: ``ds.map_batches(lambda t: pa.Table.from_batches(list(extract_arrow_batches(t.to_batches())), schema=parquet_schema()),
+  batch_format="pyarrow")``.
 
 Nothing here imports dask, distributed or pyarrow until a function needs them.
 """
