@@ -91,7 +91,7 @@ def extract(
     engine: Engine = typer.Option(Engine.local, help="local: this process (or --n-process); dask: a Dask cluster writing partitioned Parquet."),
     scheduler: Optional[str] = typer.Option(None, help="Dask scheduler address (tcp://host:8786); default a LocalCluster here."),
     workers: int = typer.Option(2, min=1, help="LocalCluster worker processes (--engine dask without --scheduler)."),
-    partition_size: int = typer.Option(64, min=1, help="Documents per Dask task."),
+    partition_size: int = typer.Option(32, min=1, help="Documents per Dask task (and per Parquet part)."),
     overwrite: bool = typer.Option(False, help="Replace the Parquet parts already in --output."),
 ) -> None:
     """Extract entities and relations, streaming one document at a time."""

@@ -287,7 +287,7 @@ def extract_parquet(
     *,
     scheduler: str | None = None,
     n_workers: int = 2,
-    partition_size: int = 64,
+    partition_size: int = 32,
     text_field: str = "text",
     model: str | Path | None = None,
     batch_size: int = 32,

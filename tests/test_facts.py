@@ -117,9 +117,14 @@ def test_bad_inputs_give_one_line_errors_and_write_nothing(tmp_path):
     assert res.exit_code == 2 and "no fact base there" in res.output
 
 
-def test_duplicate_ids_across_inputs_are_refused(extractions, tmp_path):
-    with pytest.raises(facts.FactBaseError, match="duplicate document id 'd1'"):
-        facts.build([extractions, extractions], tmp_path / "dup.duckdb")
+def test_an_article_in_two_inputs_is_loaded_once_but_an_id_with_two_texts_is_refused(extractions, tmp_path):
+    n = facts.build([extractions, extractions], tmp_path / "twice.duckdb")
+    assert n["documents"] == 5 and n["duplicates skipped"] == 5
+    other = tmp_path / "other.jsonl"
+    rec = json.loads(extractions.read_text(encoding="utf-8").splitlines()[0])
+    other.write_text(json.dumps({**rec, "text": rec["text"] + " Thêm.", "entities": [], "relations": []}, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(facts.FactBaseError, match="document id 'd1' in .*other.jsonl names two different texts"):
+        facts.build([extractions, other], tmp_path / "dup.duckdb")
 
 
 def test_report_is_one_offline_page_with_charts_and_facts(db, tmp_path):

@@ -185,7 +185,9 @@ def build(
     """Build the fact base ``db`` (a DuckDB file, replaced) from extractions.
 
     ``sources`` are paths (Parquet folders or files, schema JSONL files of extractions) or
-    Documents. Returns the row counts of the four tables.
+    Documents. A document id seen again with the same text (one article in two inputs) is
+    loaded once; with another text it is an error. Returns the row counts of the four tables
+    and the number of duplicates skipped.
 
     Examples
     --------
@@ -211,7 +213,8 @@ def build(
         for name, cols in _DDL.items():
             con.execute(f"CREATE TABLE {name} ({cols})")
         buffers: dict[str, list[dict]] = {"documents": [], "mentions": [], "raw_facts": []}
-        seen: set[str] = set()
+        seen: dict[str, int] = {}  # doc id -> hash of its text
+        skipped = 0
 
         def flush() -> None:
             for name, rows in buffers.items():
@@ -225,8 +228,11 @@ def build(
         n = 0
         for doc, source in pairs:
             if doc.id in seen:
-                raise FactBaseError(f"duplicate document id {doc.id!r}{' in ' + source if source else ''}: ids must be unique across inputs")
-            seen.add(doc.id)
+                if seen[doc.id] == hash(doc.text):  # the same article in two inputs: loaded once
+                    skipped += 1
+                    continue
+                raise FactBaseError(f"document id {doc.id!r}{' in ' + source if source else ''} names two different texts: ids must be unique across inputs")
+            seen[doc.id] = hash(doc.text)
             d, m, f = document_rows(doc, source)
             buffers["documents"].append(d)
             buffers["mentions"].extend(m)
@@ -239,6 +245,7 @@ def build(
         flush()
         _finish(con)
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+        counts["duplicates skipped"] = skipped
         con.close()
     except BaseException:
         con.close()
