@@ -115,6 +115,8 @@ def test_bad_inputs_give_one_line_errors_and_write_nothing(tmp_path):
     assert res.exit_code == 2 and "missing.jsonl: no such file" in res.output
     res = runner.invoke(app, ["facts", "summary", "--db", str(target)])
     assert res.exit_code == 2 and "no fact base there" in res.output
+    with pytest.raises(facts.FactBaseError, match="does not exist"):
+        facts.build([], tmp_path / "no" / "such" / "f.duckdb")
 
 
 def test_an_article_in_two_inputs_is_loaded_once_but_an_id_with_two_texts_is_refused(extractions, tmp_path):

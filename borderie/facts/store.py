@@ -204,6 +204,8 @@ def build(
     else:
         pairs = ((d, "") for d in items)
     target = Path(db)
+    if not target.parent.is_dir():
+        raise FactBaseError(f"{db}: folder {target.parent} does not exist")
     tmp = target.with_name(target.name + ".building")
     for f in (tmp, Path(str(tmp) + ".wal")):
         if f.exists():
