@@ -121,3 +121,15 @@ def test_importing_borderie_loads_no_engine():
             "heavy = {'dask', 'distributed', 'duckdb', 'pyarrow', 'networkx', 'spacy'} & set(sys.modules); assert not heavy, heavy; "
             "assert callable(borderie.extract_parquet) and callable(borderie.facts.build)")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_extract_on_a_running_cluster_by_its_address(tmp_path, nlp):
+    from distributed import LocalCluster
+    from typer.testing import CliRunner
+
+    src = write_input(tmp_path)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        res = CliRunner().invoke(app, ["extract", str(src), "--text-field", "body", "--engine", "dask", "--scheduler", cluster.scheduler_address,
+                                       "--output", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    assert [d.to_dict() for d in read_parquet(tmp_path / "out")] == [d.to_dict() for d in borderie.extract_many(ARTICLES, nlp=nlp)]
