@@ -39,3 +39,16 @@ def test_augment_is_reproducible_and_respects_the_rate():
     a, b = augment(docs, rate=0.5, seed=3), augment(docs, rate=0.5, seed=3)
     assert [x.to_dict() for x in a] == [x.to_dict() for x in b]
     assert 10 < len(a) < 40 and augment(docs, rate=0.0, seed=3) == []
+
+
+def test_unit_heads_in_newspaper_spelling_keep_the_proper_name():
+    from borderie.augment import lower_org_heads
+
+    assert lower_org_heads("Đồn Biên phòng Bát Xát") == "đồn biên phòng Bát Xát"
+    assert lower_org_heads("Bộ Chỉ huy Bộ đội Biên phòng tỉnh Lào Cai") == "bộ chỉ huy bộ đội biên phòng tỉnh Lào Cai"
+    assert lower_org_heads("Công an huyện An Phú") == "công an huyện An Phú"  # "An Phú" keeps its capitals
+
+
+def test_org_variant_changes_only_unit_names():
+    v = variant(doc(), titles=False, dates=False, orgs=True)
+    assert "đồn biên phòng Tà Lùng" in v.text and "Thiếu tá" in v.text and len(v.text) == len(TEXT)
