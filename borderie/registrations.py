@@ -48,11 +48,11 @@ def make_sentencizer(nlp: Language, name: str) -> NewsSentencizer:
     "borderie_relations",
     requires=["doc.ents", "doc.sents"],
     assigns=["doc._.relations"],
-    default_config={"threshold": 0.5, "arg_threshold": 0.5, "max_entities": 60},
+    default_config={"threshold": 0.5, "arg_threshold": 0.5, "max_entities": 60, "share_partners": True},
 )
-def make_relation_extractor(nlp: Language, name: str, threshold: float, arg_threshold: float, max_entities: int) -> RelationExtractor:
+def make_relation_extractor(nlp: Language, name: str, threshold: float, arg_threshold: float, max_entities: int, share_partners: bool) -> RelationExtractor:
     ensure_extensions()
-    return RelationExtractor(nlp, name, threshold=threshold, arg_threshold=arg_threshold, max_entities=max_entities)
+    return RelationExtractor(nlp, name, threshold=threshold, arg_threshold=arg_threshold, max_entities=max_entities, share_partners=share_partners)
 
 
 @Language.factory("borderie_values", requires=["doc.ents"], assigns=["span._.value", "span._.unit"])

@@ -23,6 +23,10 @@ from .features import SentenceContext, arg_features, doc_norms, pair_features
 from .model import LinearModel
 
 NONE = "NONE"
+# Events whose partners share them (SCHEMA.md), and the words that join partners.
+SHARED_EVENTS = frozenset({"ARRESTED", "SEIZED", "PROCESSED", "RETURNED"})
+PARTNER_LINKS = frozenset({"phối hợp với", "phối hợp", "cùng", "cùng với", "và", "với", ","})
+PARTNER_WORDS = PARTNER_LINKS | {"lực lượng", "đã", "chủ trì", "chủ trì,", "các", "đơn vị"}
 # Label pairs any relation allows, with the relations that allow them.
 _PAIR_RELATIONS: dict[tuple[str, str], list[str]] = {}
 for _spec in RELATION_SPECS.values():
@@ -68,6 +72,42 @@ def sentence_contexts(doc: Doc, max_entities: int | None = None) -> Iterator[tup
         yield offset, SentenceContext(doc, norms, ents[:max_entities] if max_entities else ents)
 
 
+def partner_groups(ctx: SentenceContext, found: dict[tuple[str, int, int], float]) -> list[list[int]]:
+    """Groups of units acting together: neighbouring ORG (or COUNTRY) entities joined only
+    by "phối hợp với", "cùng", "và", commas and the like ("X phối hợp với Y, Z và W bắt ...").
+    A unit followed by its parent ("Đồn X, BĐBP Y": a PART_OF found) is not a partner."""
+    parents = {(i, j) for (label, i, j) in found if label == "PART_OF"}
+    groups: list[list[int]] = []
+    ents = ctx.ents
+    for k, e in enumerate(ents):
+        if e.label_ not in ("ORG", "COUNTRY"):
+            continue
+        prev = groups[-1][-1] if groups else None
+        if prev is not None and prev == k - 1 and ents[prev].label_ == e.label_ and (prev, k) not in parents and (k, prev) not in parents:
+            gap = ctx.words(ents[prev].end, e.start)
+            if gap and len(gap) <= 4 and all(w in PARTNER_WORDS for w in gap) and any(w in PARTNER_LINKS for w in gap):
+                groups[-1].append(k)
+                continue
+        groups.append([k])
+    return [g for g in groups if len(g) > 1]
+
+
+def share_partners(ctx: SentenceContext, found: dict[tuple[str, int, int], float]) -> dict[tuple[str, int, int], float]:
+    """SCHEMA.md: partners joined by "phối hợp với" / "cùng" share the event. For an event
+    relation found for one unit of a partner group, the same relation for the others,
+    with the score of the relation they share."""
+    out: dict[tuple[str, int, int], float] = {}
+    for group in partner_groups(ctx, found):
+        for (label, i, j), score in found.items():
+            if label not in SHARED_EVENTS or i not in group or j in group:
+                continue
+            for other in group:
+                spec = RELATION_SPECS[label]
+                if other != i and ctx.ents[other].label_ in spec.heads:
+                    out[(label, other, j)] = max(out.get((label, other, j), 0.0), score)
+    return out
+
+
 def role_candidates(ents: list[Span], role: str, i: int, j: int) -> list[int]:
     return [a for a, e in enumerate(ents) if a not in (i, j) and e.label_ in ROLE_LABELS[role]]
 
@@ -75,9 +115,9 @@ def role_candidates(ents: list[Span], role: str, i: int, j: int) -> list[int]:
 class RelationExtractor:
     """spaCy component that writes relations (see :func:`relation`) to ``doc._.relations``."""
 
-    def __init__(self, nlp: Language, name: str = "borderie_relations", *, threshold: float = 0.5, arg_threshold: float = 0.5, max_entities: int = 60):
+    def __init__(self, nlp: Language, name: str = "borderie_relations", *, threshold: float = 0.5, arg_threshold: float = 0.5, max_entities: int = 60, share_partners: bool = True):
         self.name = name
-        self.cfg = {"threshold": threshold, "arg_threshold": arg_threshold, "max_entities": max_entities}
+        self.cfg = {"threshold": threshold, "arg_threshold": arg_threshold, "max_entities": max_entities, "share_partners": share_partners}
         self.pair_model: LinearModel | None = None
         self.arg_model: LinearModel | None = None
 
@@ -107,6 +147,7 @@ class RelationExtractor:
             if not pairs:
                 continue
             probs = self.pair_model.proba([pair_features(ctx, i, j) for i, j in pairs])
+            found: dict[tuple[str, int, int], float] = {}
             for (i, j), p in zip(pairs, probs):
                 k = int(np.argmax(p))
                 label = classes[k]
@@ -114,8 +155,13 @@ class RelationExtractor:
                     continue
                 spec = RELATION_SPECS[label]
                 if ents[i].label_ in spec.heads and ents[j].label_ in spec.tails:
-                    args = {r: offset + a for r, a in self._attach(ctx, label, i, j).items()}
-                    out.append(relation(label, offset + i, offset + j, args, round(float(p[k]), 4)))
+                    found[(label, i, j)] = round(float(p[k]), 4)
+            if self.cfg.get("share_partners", True):
+                found.update({key: score for key, score in share_partners(ctx, found).items() if key not in found})
+            for (label, i, j), score in found.items():
+                args = {r: offset + a for r, a in self._attach(ctx, label, i, j).items()}
+                out.append(relation(label, offset + i, offset + j, args, score))
+        out.sort(key=lambda r: (r["head"], r["tail"], r["label"]))
         return out
 
     def _attach(self, ctx: SentenceContext, label: str, i: int, j: int) -> dict[str, int]:
