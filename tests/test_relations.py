@@ -106,3 +106,27 @@ def test_every_sentence_with_entities_gets_a_context(nlp):
     doc = nlp("Công an tỉnh Lào Cai bắt giữ 2 đối tượng. Hai bên hội đàm tại Hà Nội.")
     offsets = [off for off, _ in sentence_contexts(doc)]
     assert offsets == sorted(offsets) and offsets[0] == 0
+
+
+def test_partners_joined_by_phoi_hop_voi_share_the_event(nlp):
+    from borderie.pipeline.relations import partner_groups, share_partners
+
+    ctx = context(
+        nlp,
+        "Công an huyện Mường Lát phối hợp với Đồn Biên phòng Tam Chung và Phòng PC04 bắt giữ 2 đối tượng.",
+        [("Công an huyện Mường Lát", "ORG"), ("Đồn Biên phòng Tam Chung", "ORG"), ("Phòng PC04", "ORG"), ("2 đối tượng", "QUANTITY")],
+    )
+    found = {("ARRESTED", 0, 3): 0.9}
+    assert partner_groups(ctx, found) == [[0, 1, 2]]
+    assert share_partners(ctx, found) == {("ARRESTED", 1, 3): 0.9, ("ARRESTED", 2, 3): 0.9}
+
+
+def test_a_unit_and_its_parent_are_not_partners(nlp):
+    from borderie.pipeline.relations import partner_groups
+
+    ctx = context(
+        nlp,
+        "Đồn Biên phòng Chi Ma, Bộ đội Biên phòng tỉnh Lạng Sơn bắt giữ 2 đối tượng.",
+        [("Đồn Biên phòng Chi Ma", "ORG"), ("Bộ đội Biên phòng tỉnh Lạng Sơn", "ORG"), ("2 đối tượng", "QUANTITY")],
+    )
+    assert partner_groups(ctx, {("PART_OF", 0, 1): 0.9, ("ARRESTED", 0, 2): 0.9}) == []
