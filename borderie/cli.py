@@ -746,7 +746,7 @@ def facts_build(
 
 @facts_app.command("summary")
 def facts_summary(
-    db: Path = typer.Option(Path("facts.duckdb"), "--db"),
+    db: Path = typer.Option(Path("facts.duckdb"), "--db", help="Fact base built by `borderie facts build`."),
     top: int = typer.Option(10, min=1, help="Rows in each top list."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
@@ -774,8 +774,8 @@ class QueryFormat(str, Enum):
 @facts_app.command("query")
 def facts_query(
     sql: str = typer.Argument(..., help='One SQL statement, e.g. "SELECT type, count(*) FROM facts GROUP BY type".'),
-    db: Path = typer.Option(Path("facts.duckdb"), "--db"),
-    format: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f"),
+    db: Path = typer.Option(Path("facts.duckdb"), "--db", help="Fact base built by `borderie facts build`."),
+    format: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f", help="Output format: table, csv or json."),
 ) -> None:
     """Run SQL on the fact base (read-only; tables documents, mentions, entities, facts)."""
     from .facts import FactBaseError, query
@@ -803,7 +803,7 @@ class ExportFormat(str, Enum):
 def facts_export(
     output: Path = typer.Option(..., "--output", "-o", help="File to write."),
     format: ExportFormat = typer.Option(ExportFormat.csv, "--format", "-f", help="csv: one table; graphml: entities as nodes, facts as edges."),
-    db: Path = typer.Option(Path("facts.duckdb"), "--db"),
+    db: Path = typer.Option(Path("facts.duckdb"), "--db", help="Fact base built by `borderie facts build`."),
     table: str = typer.Option("facts", help="Table to write as CSV: facts, entities, mentions or documents."),
 ) -> None:
     """Write a table as CSV, or the graph of organisations, persons, gates and countries as GraphML (networkx, Gephi)."""

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pytest
 from typer.testing import CliRunner
 
+from borderie.api import DEFAULT_MODEL
 from borderie.cli import app
 from borderie.corpus import CORPUS_DIR
 from borderie.training import _LogStream, model_card
@@ -40,7 +41,9 @@ def test_train_command_log_and_card(tmp_path):
         lines = (CORPUS_DIR / f"{split}.jsonl").read_text(encoding="utf-8").splitlines()[:n]
         (data / f"{split}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "my_model"
-    res = runner.invoke(app, ["train", "--train", str(data / "train.jsonl"), "--dev", str(data / "dev.jsonl"), "--output", str(out), "--max-epochs", "1"])
+    config = DEFAULT_MODEL / "train_config.cfg"  # the shipped model's own config: needs no word vectors
+    res = runner.invoke(app, ["train", "--train", str(data / "train.jsonl"), "--dev", str(data / "dev.jsonl"), "--output", str(out),
+                              "--config", str(config), "--max-epochs", "1"])
     assert res.exit_code == 0, res.output
     assert "\x1b[" not in res.stderr  # stderr is not a terminal here: no colour codes
     assert "borderie-train-" not in res.stderr and f"saved the model to {out}" in res.stderr
