@@ -4,6 +4,14 @@
 >>> doc = borderie.extract("Năm đồn Biên phòng trao trả cho phía Trung Quốc 124 công dân.")
 >>> doc.entities, doc.relations, doc.triples()
 
+With spaCy: ``nlp = borderie.load()``; ``doc = nlp(text)`` has ``doc.ents`` and
+``doc._.relations``, dicts whose ``head``/``tail``/``args`` are indices into ``doc.ents``:
+
+>>> doc = borderie.load()("Năm đồn Biên phòng trao trả cho phía Trung Quốc 124 công dân.")
+>>> [(doc.ents[r["head"]].text, r["label"], doc.ents[r["tail"]].text) for r in doc._.relations]
+
+``borderie.train`` trains a model (as ``borderie train``) and ``borderie.score`` scores
+predicted against gold documents (as ``borderie evaluate``).
 Importing borderie loads no model and no spaCy: ``load``/``extract`` do, on first use.
 """
 

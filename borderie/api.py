@@ -9,16 +9,15 @@ from typing import Any, Iterable, Iterator, Mapping
 from .cleaning import CleanText, clean_text
 from .schema import Document, Entity, Relation
 
-DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "borderie_vi_border"
+# The shipped model: inside the installed package (the wheel), else the checkout's models/.
+_PACKAGED_MODEL = Path(__file__).resolve().parent / "models" / "borderie_vi_border"
+DEFAULT_MODEL = _PACKAGED_MODEL if _PACKAGED_MODEL.exists() else Path(__file__).resolve().parent.parent / "models" / "borderie_vi_border"
 _cache: dict[str, Any] = {}
 _lock = threading.Lock()
 
 
 def _model_path(path: str | Path | None) -> Path:
-    if path is not None:
-        return Path(path)
-    packaged = Path(__file__).resolve().parent / "models" / "borderie_vi_border"
-    return packaged if packaged.exists() else DEFAULT_MODEL
+    return Path(path) if path is not None else DEFAULT_MODEL
 
 
 def load(path: str | Path | None = None):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -14,7 +15,9 @@ from typing import Iterator, List, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 app = typer.Typer(help="borderie: structured facts from Vietnamese border news.", no_args_is_help=True, add_completion=False)
 corpus_app = typer.Typer(help="Validate, compile and describe annotated corpora.", no_args_is_help=True)
@@ -22,11 +25,27 @@ app.add_typer(corpus_app, name="corpus")
 facts_app = typer.Typer(help="Build and ask a fact base (DuckDB) of extractions.", no_args_is_help=True)
 app.add_typer(facts_app, name="facts")
 console = Console(stderr=True, soft_wrap=True)
-out = Console()
+out = Console(soft_wrap=True)  # stdout: long lines are not wrapped at 80 columns when piped
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        out.print(f"borderie {__version__}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True, help="Print borderie's version and exit."),
+) -> None:
+    """borderie: structured facts from Vietnamese border news."""
 
 
 def fail(message: str, code: int = 1) -> None:
-    console.print(f"[red]error:[/red] {message}")
+    """Print ``error: message`` on stderr (as plain text: file names and records may hold brackets) and exit."""
+    console.print(Text.assemble(("error:", "red"), " ", message), highlight=False)
     raise typer.Exit(code)
 
 
@@ -48,31 +67,168 @@ class Format(str, Enum):
     triples = "triples"
 
 
-def _records(files: List[str], text_field: str) -> Iterator[dict]:
-    """Texts from files or stdin ('-'): a .jsonl file gives one record per line, any other file one text."""
-    for name in files or ["-"]:
-        if name == "-":
-            data = sys.stdin.read()
-            source = "<stdin>"
-        else:
-            path = Path(name)
-            if not path.is_file():
-                fail(f"{name}: no such file", 2)
-            data = path.read_text(encoding="utf-8")
-            source = name
-        if source.endswith(".jsonl") or (source == "<stdin>" and data.lstrip().startswith("{")):
-            for n, line in enumerate(data.splitlines(), 1):
-                if not line.strip():
-                    continue
+class RecordError(ValueError):
+    """A bad input record; the message names the file and line."""
+
+
+class Inputs:
+    """The records of the input files (or stdin) for ``extract`` and ``visualize``.
+
+    A ``.jsonl`` file (or stdin starting with ``{``) gives one record per line: its
+    ``text_field`` is the text, ``id`` the id, and every other field goes into the
+    output's ``meta`` (fields of a ``meta`` object win over top-level ones). Any
+    other file gives one text. A bad record stops the run with its file and line,
+    or, with ``skip_errors``, is reported on stderr, counted in ``skipped`` and left out.
+    With ``annotated``, a record that holds ``entities`` (gold, or ``extract`` output) is
+    checked against the schema and yielded with its :class:`Document` under ``"document"``.
+    """
+
+    def __init__(self, files: List[str], text_field: str = "text", *, skip_errors: bool = False, annotated: bool = False) -> None:
+        self.files = list(files or ["-"])
+        self.text_field = text_field
+        self.skip_errors = skip_errors
+        self.annotated = annotated
+        self.skipped = 0
+        for name in self.files:
+            if name != "-":
+                check_input_file(Path(name))
+
+    def __iter__(self) -> Iterator[dict]:
+        for name in self.files:
+            if name == "-":
+                raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8", "surrogatepass")
                 try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    fail(f"{source}, line {n}: not valid JSON ({exc.msg})")
-                if not isinstance(rec, dict) or not isinstance(rec.get(text_field), str):
-                    fail(f"{source}, line {n}: no string field {text_field!r} (use --text-field to name the text field)")
-                yield {"id": str(rec.get("id", f"{source}:{n}")), "text": rec[text_field], "meta": rec.get("meta") or {}}
-        else:
-            yield {"id": source, "text": data, "meta": {}}
+                    data = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    self._bad(RecordError(f"<stdin>: not UTF-8 text (byte {exc.start}); convert it to UTF-8 first"))
+                    continue
+                if data.lstrip().startswith("{"):
+                    yield from self._jsonl("<stdin>", enumerate(data.splitlines(), 1))
+                else:
+                    yield {"id": "<stdin>", "text": data, "meta": {}}
+            elif name.endswith(".jsonl"):
+                with open(name, "rb") as fh:
+                    yield from self._jsonl(name, enumerate(fh, 1))
+            else:
+                try:
+                    yield {"id": name, "text": Path(name).read_bytes().decode("utf-8"), "meta": {}}
+                except UnicodeDecodeError as exc:
+                    self._bad(RecordError(f"{name}: not UTF-8 text (byte {exc.start}); convert it to UTF-8 first"))
+
+    def count(self) -> Optional[int]:
+        """How many records the inputs hold (non-blank JSONL lines, one per text file); None for stdin."""
+        if "-" in self.files:
+            return None
+        total = 0
+        for name in self.files:
+            if name.endswith(".jsonl"):
+                with open(name, "rb") as fh:
+                    total += sum(1 for line in fh if line.strip())
+            else:
+                total += 1
+        return total
+
+    def _bad(self, error: RecordError) -> None:
+        if not self.skip_errors:
+            fail(f"{error} (--skip-errors reports bad records and goes on)")
+        self.skipped += 1
+        console.print(Text.assemble(("skipped", "yellow"), " ", str(error)), highlight=False)
+
+    def _jsonl(self, source: str, lines) -> Iterator[dict]:
+        for n, line in lines:
+            try:
+                if isinstance(line, bytes):
+                    line = line.decode("utf-8")
+                if line.strip():
+                    yield self._record(source, n, line)
+            except UnicodeDecodeError as exc:
+                self._bad(RecordError(f"{source}, line {n}: not UTF-8 (byte {exc.start} of the line)"))
+            except RecordError as exc:
+                self._bad(exc)
+
+    def _record(self, source: str, n: int, line: str) -> dict:
+        where = f"{source}, line {n}"
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise RecordError(f"{where}: not valid JSON ({exc.msg}, column {exc.colno})") from None
+        if not isinstance(rec, dict):
+            raise RecordError(f"{where}: a JSON {type(rec).__name__}, not an object with a {self.text_field!r} field")
+        text = rec.get(self.text_field)
+        if not isinstance(text, str):
+            got = "none" if text is None else f"a {type(text).__name__}"
+            raise RecordError(f"{where}: no string field {self.text_field!r} ({got}; use --text-field to name the text field)")
+        meta = rec.get("meta") or {}
+        if not isinstance(meta, dict):
+            raise RecordError(f"{where}: 'meta' is a {type(meta).__name__}, not an object")
+        doc_id = str(rec.get("id", f"{source}:{n}"))
+        if self.annotated and "entities" in rec:
+            return {"id": doc_id, "text": text, "meta": meta, "document": self._annotated(where, rec, doc_id, text, meta)}
+        extra = {k: v for k, v in rec.items() if k not in ("id", self.text_field, "meta")}
+        return {"id": doc_id, "text": text, "meta": {**extra, **meta}}
+
+    def _annotated(self, where: str, rec: dict, doc_id: str, text: str, meta: dict):
+        from .schema import Document
+        from .validation import check_record
+
+        data = {"id": doc_id, "text": text, "meta": meta, "entities": rec["entities"], "relations": rec.get("relations", [])}
+        problems = [p for p in check_record(data) if not p.startswith("text is not NFC")]
+        if problems:
+            more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+            raise RecordError(f"{where}: " + "; ".join(problems[:3]) + more + " (borderie corpus validate lists every problem)")
+        return Document.from_dict(data)
+
+
+def check_input_file(path: Path) -> None:
+    """Exit 2 with the reason when ``path`` cannot be read as an input file."""
+    if path.is_dir():
+        fail(f"{path} is a folder; pass the files in it (for example {path / '*.jsonl'})", 2)
+    if not path.is_file():
+        fail(f"{path}: no such file", 2)
+
+
+CSV_HEADER = ["doc_id", "kind", "id", "label", "start", "end", "text", "value", "unit",
+              "head", "head_start", "head_end", "head_text", "tail", "tail_start", "tail_end", "tail_text", "args", "args_text", "score"]
+TRIPLES_HEADER = ["doc_id", "head", "relation", "tail", "score", "count", "args"]
+
+
+def csv_rows(doc) -> Iterator[list]:
+    """One CSV row per entity, then one per relation (with its entities' ids, offsets and texts)."""
+    by_id = {e.id: e for e in doc.entities}
+    for e in doc.entities:
+        yield [doc.id, "entity", e.id, e.label, e.start, e.end, e.text, "" if e.value is None else e.value, e.unit or ""] + [""] * 11
+    for r in doc.relations:
+        h, t = by_id[r.head], by_id[r.tail]
+        args = ";".join(f"{role}={eid}" for role, eid in r.args.items())
+        args_text = ";".join(f"{role}={by_id[eid].text}" for role, eid in r.args.items() if eid in by_id)
+        score = r.extra.get("score")
+        yield ([doc.id, "relation", r.id, r.label, "", "", "", "", "", h.id, h.start, h.end, h.text, t.id, t.start, t.end, t.text,
+                args, args_text, "" if score is None else f"{score:.3f}"])
+
+
+def distinct_triples(doc) -> list[tuple[str, str, str, tuple[tuple[str, str], ...], Optional[float], int]]:
+    """``(head, relation, tail, ((role, text), ...), best score, count)`` of a document: identical
+    triples (same head, relation, tail and argument texts) are one, in order of first mention."""
+    by_id = {e.id: e for e in doc.entities}
+    found: dict[tuple, list] = {}
+    for r in doc.relations:
+        args = tuple((role, by_id[eid].text) for role, eid in sorted(r.args.items()) if eid in by_id)
+        seen = found.setdefault((by_id[r.head].text, r.label, by_id[r.tail].text, args), [None, 0])
+        seen[1] += 1
+        score = r.extra.get("score")
+        if score is not None and (seen[0] is None or score > seen[0]):
+            seen[0] = score
+    return [(*key, best, n) for key, (best, n) in found.items()]
+
+
+def triple_rows(doc) -> Iterator[list[str]]:
+    """``TRIPLES_HEADER`` rows of a document (see :func:`distinct_triples`); args as ``role=text; ...``."""
+    for h, label, t, args, best, n in distinct_triples(doc):
+        yield [doc.id, h, label, t, "" if best is None else f"{best:.3f}", str(n), "; ".join(f"{role}={text}" for role, text in args)]
+
+
+def _tsv(fields: list) -> str:
+    return "\t".join(str(f).replace("\t", " ").replace("\n", " ") for f in fields) + "\n"
 
 
 class Engine(str, Enum):
@@ -83,11 +239,13 @@ class Engine(str, Enum):
 @app.command()
 def extract(
     files: List[str] = typer.Argument(None, help="Text or JSONL files; '-' or nothing reads stdin."),
-    format: Optional[Format] = typer.Option(None, "--format", "-f", help="Output format (default table; --engine dask writes Parquet)."),
-    text_field: str = typer.Option("text", help="Field holding the text in JSONL records."),
+    format: Optional[Format] = typer.Option(None, "--format", "-f", help="Output format (default table): table (readable), json (one list), jsonl (one SCHEMA.md record per line), csv (a row per entity and per relation), triples (tab-separated, one line per distinct triple); --engine dask writes Parquet."),
+    text_field: str = typer.Option("text", help="Field holding the text in JSONL records; the record's other fields go into the output's meta."),
     n_process: int = typer.Option(1, min=1, help="Worker processes."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout (a folder with --engine dask)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout, with a progress bar on stderr (a folder with --engine dask)."),
     model: Optional[Path] = typer.Option(None, help="Model folder (default: the shipped model)."),
+    limit: Optional[int] = typer.Option(None, min=1, help="Stop after the first N documents (--engine local)."),
+    skip_errors: bool = typer.Option(False, "--skip-errors", help="Report bad records on stderr with file and line, count them and go on (default: stop at the first; --engine local)."),
     engine: Engine = typer.Option(Engine.local, help="local: this process (or --n-process); dask: a Dask cluster writing partitioned Parquet."),
     scheduler: Optional[str] = typer.Option(None, help="Dask scheduler address (tcp://host:8786); default a LocalCluster here."),
     workers: int = typer.Option(2, min=1, help="LocalCluster worker processes (--engine dask without --scheduler)."),
@@ -95,25 +253,34 @@ def extract(
     overwrite: bool = typer.Option(False, help="Replace the Parquet parts already in --output."),
 ) -> None:
     """Extract entities and relations, streaming one document at a time."""
+    from itertools import islice
+
     from tqdm import tqdm
 
     from .api import extract_many
 
     if engine == Engine.dask:
+        if limit or skip_errors:
+            fail("--limit and --skip-errors are for --engine local", 2)
         _extract_dask(files, format, text_field, n_process, output, model, scheduler, workers, partition_size, overwrite)
         return
     if scheduler:
         fail("--scheduler needs --engine dask", 2)
     format = format or Format.table
+    inputs = Inputs(files, text_field, skip_errors=skip_errors)
     nlp = load_model(model)
-    docs = extract_many(_records(files, text_field), nlp=nlp, n_process=n_process)
+    docs = extract_many(islice(inputs, limit), nlp=nlp, n_process=n_process)
     fh = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         if output:
-            docs = tqdm(docs, desc="extract", unit="doc", file=sys.stderr)
+            total = inputs.count()
+            total = min(total, limit) if total is not None and limit else total
+            docs = tqdm(docs, desc="extract", unit="doc", file=sys.stderr, total=total)
         writer = csv.writer(fh) if format == Format.csv else None
         if writer:
-            writer.writerow(["doc_id", "kind", "label", "start", "end", "text", "head", "tail", "args", "value"])
+            writer.writerow(CSV_HEADER)
+        elif format == Format.triples:
+            fh.write(_tsv(TRIPLES_HEADER))
         collected = []
         for doc in docs:
             if format == Format.json:
@@ -121,26 +288,22 @@ def extract(
             elif format == Format.jsonl:
                 fh.write(doc.to_json() + "\n")
             elif format == Format.triples:
-                for h, label, t, args in doc.triples():
-                    extra = "".join(f"\t{k}={v}" for k, v in args.items())
-                    fh.write(f"{doc.id}\t{h}\t{label}\t{t}{extra}\n")
+                for row in triple_rows(doc):
+                    fh.write(_tsv(row))
             elif writer:
-                by_id = {e.id: e for e in doc.entities}
-                for e in doc.entities:
-                    writer.writerow([doc.id, "entity", e.label, e.start, e.end, e.text, "", "", "", e.value if e.value is not None else ""])
-                for r in doc.relations:
-                    args = ";".join(f"{k}={by_id[v].text}" for k, v in r.args.items())
-                    writer.writerow([doc.id, "relation", r.label, "", "", "", by_id[r.head].text, by_id[r.tail].text, args, ""])
+                writer.writerows(csv_rows(doc))
             else:
-                table = Table(title=doc.id or "document", show_lines=False)
-                for col in ("label", "text", "start", "end", "value"):
+                table = Table(title=escape(doc.id or "document"), show_lines=False)
+                for col in ("id", "label", "text", "start", "end", "value"):
                     table.add_column(col)
                 for e in doc.entities:
-                    table.add_row(e.label, e.text, str(e.start), str(e.end), "" if e.value is None else str(e.value))
-                Console(file=fh).print(table)
-                for h, label, t, args in doc.triples():
-                    extra = ", " + ", ".join(f"{k}={v}" for k, v in args.items()) if args else ""
-                    fh.write(f"  {label}({h} -> {t}{extra})\n")
+                    table.add_row(e.id, e.label, escape(e.text), str(e.start), str(e.end), "" if e.value is None else escape(str(e.value)))
+                Console(file=fh, soft_wrap=True).print(table)
+                for h, label, t, args, best, n in distinct_triples(doc):
+                    extra = "".join(f", {role}={text}" for role, text in args)
+                    score = "" if best is None else f" {best:.2f}"
+                    times = f" (x{n})" if n > 1 else ""
+                    fh.write(f"  {label}({h} -> {t}{extra}){score}{times}\n")
             fh.flush()
         if format == Format.json:
             json.dump(collected, fh, ensure_ascii=False, indent=2)
@@ -150,6 +313,8 @@ def extract(
     finally:
         if output:
             fh.close()
+    if inputs.skipped:
+        console.print(f"[yellow]{inputs.skipped} bad record(s) skipped[/yellow]")
 
 
 def _extract_dask(files, format, text_field, n_process, output, model, scheduler, workers, partition_size, overwrite) -> None:
@@ -181,18 +346,27 @@ def _extract_dask(files, format, text_field, n_process, output, model, scheduler
 
 @app.command()
 def visualize(
-    file: Path = typer.Argument(..., help="A text file, or a JSONL file of records (gold or predicted)."),
-    output: Path = typer.Option(..., "--output", "-o", help="HTML page to write."),
-    text_field: str = typer.Option("text"),
-    model: Optional[Path] = typer.Option(None),
+    file: str = typer.Argument(..., help="A text file, or a JSONL file of records: records with entities (gold, or `extract -f jsonl` output) are shown as they are, others are extracted."),
+    output: Path = typer.Option(..., "--output", "-o", help="HTML page to write (one self-contained file)."),
+    text_field: str = typer.Option("text", help="Field holding the text in JSONL records."),
+    model: Optional[Path] = typer.Option(None, help="Model folder for texts without entities (default: the shipped model)."),
+    limit: Optional[int] = typer.Option(None, min=1, help="Show only the first N documents."),
+    skip_errors: bool = typer.Option(False, "--skip-errors", help="Report bad records on stderr and leave them out (default: stop at the first)."),
 ) -> None:
-    """Write a displaCy page: entities per sentence, relations under each sentence."""
+    """Write an HTML page: mentions marked in each sentence (colour per label, legend, entity ids),
+    each sentence's relations under it by those ids (hover one to outline its mentions)."""
+    from itertools import islice
+
     from .api import extract_many
     from .visualize import render_page
 
-    docs = list(extract_many(_records([str(file)], text_field), nlp=load_model(model)))
-    output.write_text(render_page(docs, title=file.name), encoding="utf-8")
-    console.print(f"wrote {output} ({len(docs)} document(s))")
+    inputs = Inputs([file], text_field, skip_errors=skip_errors, annotated=True)
+    records = list(islice(inputs, limit))
+    to_extract = [r for r in records if "document" not in r]
+    predicted = extract_many(to_extract, nlp=load_model(model)) if to_extract else iter(())
+    docs = [r["document"] if "document" in r else next(predicted) for r in records]
+    output.write_text(render_page(docs, title=Path(file).name), encoding="utf-8")
+    console.print(f"wrote {output} ({len(docs)} document(s))", markup=False, highlight=False)
 
 
 @corpus_app.command("validate")
@@ -256,7 +430,7 @@ def corpus_convert(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Convert annotations between schema JSONL, Label Studio, Doccano, brat, CoNLL and spaCy DocBin."""
-    from .corpus.convert import ConversionError, convert, infer_format
+    from .corpus.convert import ConversionError, convert, infer_format, looks_like_doccano
 
     if not input.exists():
         fail(f"{input}: no such file or folder", 2)
@@ -266,11 +440,15 @@ def corpus_convert(
         fail(f"cannot tell the format of {input}; pass --from", 2)
     if dst_fmt is None:
         fail(f"cannot tell the format of {output}; pass --to", 2)
+    doccano = src_fmt == "jsonl" and input.is_file() and looks_like_doccano(input)
+    if doccano and from_fmt is None:
+        fail(f"{input} looks like a Doccano export (entities with start_offset/end_offset), not schema JSONL; "
+             "pass --from doccano (or --from jsonl to read it as schema JSONL)", 2)
     try:
         report = convert(input, output, src_fmt, dst_fmt)
     except ConversionError as exc:
         out.print(str(exc), markup=False, highlight=False, soft_wrap=True)
-        fail(f"{len(exc.problems)} problem(s); nothing written")
+        fail(f"{len(exc.problems)} problem(s); nothing written" + ("; the file looks like a Doccano export: pass --from doccano" if doccano else ""))
     if as_json:
         out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
@@ -278,12 +456,25 @@ def corpus_convert(
 
 
 @corpus_app.command("stats")
-def corpus_stats(path: Path = typer.Argument(Path("corpus")), as_json: bool = typer.Option(False, "--json")) -> None:
+def corpus_stats(
+    path: Optional[Path] = typer.Argument(None, help="A JSONL file or a folder of them (default: the shipped corpus, from any folder)."),
+    split: Optional[str] = typer.Option(None, help="test, dev or train of the shipped corpus, instead of PATH."),
+    as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
+) -> None:
     """Counts per label and relation, distinct names, documents per genre and split."""
+    from .corpus import CORPUS_DIR
     from .corpus.stats import compute_stats, read_corpus
 
+    if split and path:
+        fail("give PATH or --split, not both", 2)
+    if split and split not in ("test", "dev", "train"):
+        fail(f"--split must be test, dev or train, not {split!r}", 2)
+    if split:
+        path = CORPUS_DIR / f"{split}.jsonl"
+    elif path is None:
+        path = CORPUS_DIR
     if not path.exists():
-        fail(f"{path}: no such file or folder", 2)
+        fail(f"{path}: no such file or folder (leave PATH out for the shipped corpus, or use --split)", 2)
     stats = compute_stats(read_corpus(path))
     if as_json:
         out.print_json(json.dumps(stats, ensure_ascii=False))
@@ -304,22 +495,26 @@ def corpus_stats(path: Path = typer.Argument(Path("corpus")), as_json: bool = ty
         out.print(t)
 
 
-def _score_table(title: str, reports: dict, kind: str) -> Table:
+def _fmt(prf, value: float) -> str:
+    """A score to 3 decimals, or a dash where the label occurs neither in gold nor in predictions."""
+    return f"{value:.3f}" if prf.tp + prf.fp + prf.fn else "–"
+
+
+def _score_table(title: str, reports: dict, kind: str, labels: Optional[List[str]] = None) -> Table:
+    """Per-label P/R/F1 of each system side by side, then micro; ``labels`` default: all scored labels."""
     table = Table(title=title)
     table.add_column("label")
     for name in reports:
-        table.add_column(f"{name} P")
-        table.add_column(f"{name} R")
-        table.add_column(f"{name} F1")
+        table.add_column(f"{escape(name)} P")
+        table.add_column(f"{escape(name)} R")
+        table.add_column(f"{escape(name)} F1")
     first = next(iter(reports.values()))
-    scores = getattr(first, kind)
-    labels = list(scores.per_label) + ["micro"]
-    for label in labels:
+    for label in list(labels or getattr(first, kind).per_label) + ["micro"]:
         row = [label]
         for rep in reports.values():
             sc = getattr(rep, kind)
             prf = sc.micro if label == "micro" else sc.per_label[label]
-            row += [f"{prf.precision:.3f}", f"{prf.recall:.3f}", f"{prf.f1:.3f}"]
+            row += [_fmt(prf, prf.precision), _fmt(prf, prf.recall), _fmt(prf, prf.f1)]
         table.add_row(*row)
     return table
 
@@ -335,9 +530,12 @@ def evaluate(
     thresholds: Optional[Path] = typer.Option(None, help="JSON of minimum F1s; exit 1 if a score is below."),
 ) -> None:
     """Score the model on gold data, beside baselines, on the full and the coarse label sets."""
+    from .baselines import COARSE
     from .corpus import CORPUS_DIR
     from .evaluate import EVENT_RELATIONS, evaluate_model
     from .schema import read_jsonl
+
+    coarse_labels = list(dict.fromkeys(COARSE.values()))
 
     if split and data:
         fail("give --split or --data, not both", 2)
@@ -353,7 +551,7 @@ def evaluate(
     systems, coarse, on_gold = result["systems"], result["coarse"], result["relations_on_gold_entities"]
     out.print(_score_table("entities, exact (full label set)", systems, "entities_exact"))
     out.print(_score_table("entities, lenient (full label set)", systems, "entities_lenient"))
-    out.print(_score_table("entities, exact (coarse PER/ORG/LOC)", coarse, "entities_exact"))
+    out.print(_score_table("entities, exact (coarse PER/ORG/LOC)", coarse, "entities_exact", coarse_labels))
     out.print(_score_table("relations end to end, loose", {"borderie": systems["borderie"]}, "relations_loose"))
     out.print(_score_table("relations end to end, strict (args)", {"borderie": systems["borderie"]}, "relations_strict"))
     out.print(_score_table("relations on GOLD entities, loose", {"borderie (gold entities)": on_gold}, "relations_loose"))
@@ -378,7 +576,7 @@ def evaluate(
         }
         json_out.write_text(json.dumps(full, ensure_ascii=False, indent=2), encoding="utf-8")
     if markdown:
-        markdown.write_text(_markdown(summary, systems, coarse), encoding="utf-8")
+        markdown.write_text(_markdown(summary, systems, coarse, on_gold, coarse_labels), encoding="utf-8")
     if thresholds:
         limits = json.loads(thresholds.read_text(encoding="utf-8"))
         below = {k: (summary.get(k), v) for k, v in limits.items() if summary.get(k) is None or summary[k] < v}
@@ -387,14 +585,42 @@ def evaluate(
         console.print(f"[green]all scores meet {thresholds}[/green]")
 
 
-def _markdown(summary: dict, systems: dict, coarse: dict) -> str:
-    lines = ["| system | label set | entity P | entity R | entity F1 (exact) | entity F1 (lenient) |", "|---|---|---|---|---|---|"]
+def _markdown(summary: dict, systems: dict, coarse: dict, on_gold, coarse_labels: List[str]) -> str:
+    """The evaluation as Markdown: entity tables, then relation tables, each under a heading saying what it holds."""
+    from .evaluate import EVENT_RELATIONS
+
+    n = next(iter(systems.values())).n_docs
+    names = list(systems)
+    lines = [f"# Evaluation on {summary['data']} ({n} documents)", "",
+             "Entity F1 is exact (start, end, label) or lenient (same label, overlapping span). Relation F1 counts label,",
+             "head and tail; end to end on predicted entities, strict also requires every gold argument.",
+             "A dash: the label occurs neither in the gold data nor in the predictions.", "",
+             "## Entities: micro scores per system, full and coarse (PER/ORG/LOC) label sets", "",
+             "| system | label set | entity P | entity R | entity F1 (exact) | entity F1 (lenient) |", "|---|---|---|---|---|---|"]
     for group, reps in (("full", systems), ("coarse", coarse)):
         for name, rep in reps.items():
             m = rep.entities_exact.micro
             lines.append(f"| {name} | {group} | {m.precision:.3f} | {m.recall:.3f} | {m.f1:.3f} | {rep.entities_lenient.micro.f1:.3f} |")
-    lines += ["", "| borderie relation F1 | value |", "|---|---|"]
-    lines += [f"| {k} | {v} |" for k, v in summary.items() if k != "data"]
+    for title, reps, labels in (("full label set", systems, list(next(iter(systems.values())).entities_exact.per_label)),
+                                ("coarse label set", coarse, coarse_labels)):
+        lines += ["", f"## Entities: exact F1 per label, {title}", "", "| label | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+        for label in labels:
+            scores = [reps[k].entities_exact.per_label[label] for k in names]
+            lines.append(f"| {label} | " + " | ".join(_fmt(prf, prf.f1) for prf in scores) + " |")
+    lines += ["", "## Relations (borderie): micro F1", "", "| borderie relation F1 | value |", "|---|---|",
+              f"| relations end to end (loose) | {summary['relations_end_to_end_f1']:.3f} |",
+              f"| relations end to end, strict (every gold argument) | {summary['relations_end_to_end_strict_f1']:.3f} |",
+              f"| relations on gold entities | {summary['relations_on_gold_entities_f1']:.3f} |"]
+    if "event_relations_f1" in summary:
+        lines += [f"| event relations ({', '.join(EVENT_RELATIONS)}) end to end | {summary['event_relations_f1']:.3f} |",
+                  f"| event relations end to end, strict | {summary['event_relations_strict_f1']:.3f} |",
+                  f"| event relations on gold entities | {summary['event_relations_on_gold_entities_f1']:.3f} |"]
+    main = systems["borderie"]
+    lines += ["", "## Relations (borderie): F1 per label", "",
+              "| relation | end to end (loose) | end to end, strict | on gold entities |", "|---|---|---|---|"]
+    for label in main.relations_loose.per_label:
+        scores = (main.relations_loose.per_label[label], main.relations_strict.per_label[label], on_gold.relations_loose.per_label[label])
+        lines.append(f"| {label} | " + " | ".join(_fmt(prf, prf.f1) for prf in scores) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -403,8 +629,8 @@ def benchmark(
     data: Path = typer.Option(Path("../shared/realnews/general.jsonl"), help="JSONL with a text field."),
     limit: Optional[int] = typer.Option(None, min=1, help="Use the first N records."),
     n_process: List[int] = typer.Option([1], help="Worker counts to measure (repeatable)."),
-    model: Optional[Path] = typer.Option(None),
-    json_out: Optional[Path] = typer.Option(None, "--json"),
+    model: Optional[Path] = typer.Option(None, help="Model folder (default: the shipped model)."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the measurements as JSON."),
 ) -> None:
     """Words/s, docs/s, latency, load time and peak RSS, beside underthesea."""
     from .benchmark import read_texts, run_benchmark
@@ -426,24 +652,42 @@ def benchmark(
         json_out.write_text(json.dumps(result, indent=2), encoding="utf-8")
 
 
+ANSI_CODE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def log_line(line: str) -> None:
+    """Print a log line on stderr; colour codes (spaCy's training table) only on a terminal."""
+    if console.is_terminal:
+        console.print(Text.from_ansi(line), highlight=False)
+    else:
+        console.print(ANSI_CODE.sub("", line), markup=False, highlight=False)
+
+
 @app.command()
 def train(
     train_path: Path = typer.Option(..., "--train", help="Training data, schema JSONL."),
-    dev_path: Path = typer.Option(..., "--dev", help="Development data, schema JSONL."),
+    dev_path: Path = typer.Option(..., "--dev", help="Development data, schema JSONL (picks the best checkpoint)."),
     output: Path = typer.Option(..., "--output", help="Model folder to write."),
     config: Optional[Path] = typer.Option(None, help="Training config (default: borderie/config.cfg)."),
     base: Optional[Path] = typer.Option(None, help="Continue the entity recognizer (tok2vec + ner) from this model; the relation classifier is refit on --train."),
     vectors: Optional[Path] = typer.Option(None, help="Word vectors from `borderie pretrain` (default: the shipped model's)."),
-    seed: int = typer.Option(0),
+    seed: int = typer.Option(0, help="Random seed; the same data, config and seed give the same model."),
     test_path: Optional[Path] = typer.Option(None, "--test", help="Also score this gold file for the model card."),
-    max_epochs: Optional[int] = typer.Option(None, min=1),
+    max_epochs: Optional[int] = typer.Option(None, min=1, help="Stop after this many epochs (default: the config's max_epochs)."),
 ) -> None:
     """Train the entity recognizer and the relation extractor; write a loadable model."""
     from .training import TrainingError
     from .training import train as run_train
 
+    for option, path in (("--train", train_path), ("--dev", dev_path), ("--test", test_path), ("--config", config)):
+        if path is not None and not path.is_file():
+            fail(f"{option} {path}: " + ("is a folder, not a file" if path.is_dir() else "no such file"), 2)
+    if base is not None and not (base / "config.cfg").is_file():
+        fail(f"--base {base}: no borderie model there (no config.cfg); pass a folder written by `borderie train --output`", 2)
+    if vectors is not None and not vectors.is_dir():
+        fail(f"--vectors {vectors}: no such folder; pass the folder written by `borderie pretrain --output`", 2)
     try:
-        scores = run_train(train_path, dev_path, output, config=config, base=base, vectors=vectors, seed=seed, test_path=test_path, max_epochs=max_epochs, log=lambda m: console.print(m, markup=False, highlight=False))
+        scores = run_train(train_path, dev_path, output, config=config, base=base, vectors=vectors, seed=seed, test_path=test_path, max_epochs=max_epochs, log=log_line)
     except TrainingError as exc:
         fail(str(exc))
     out.print_json(json.dumps(scores))
@@ -502,7 +746,7 @@ def facts_build(
 
 @facts_app.command("summary")
 def facts_summary(
-    db: Path = typer.Option(Path("facts.duckdb"), "--db"),
+    db: Path = typer.Option(Path("facts.duckdb"), "--db", help="Fact base built by `borderie facts build`."),
     top: int = typer.Option(10, min=1, help="Rows in each top list."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
@@ -530,8 +774,8 @@ class QueryFormat(str, Enum):
 @facts_app.command("query")
 def facts_query(
     sql: str = typer.Argument(..., help='One SQL statement, e.g. "SELECT type, count(*) FROM facts GROUP BY type".'),
-    db: Path = typer.Option(Path("facts.duckdb"), "--db"),
-    format: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f"),
+    db: Path = typer.Option(Path("facts.duckdb"), "--db", help="Fact base built by `borderie facts build`."),
+    format: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f", help="Output format: table, csv or json."),
 ) -> None:
     """Run SQL on the fact base (read-only; tables documents, mentions, entities, facts)."""
     from .facts import FactBaseError, query
@@ -559,7 +803,7 @@ class ExportFormat(str, Enum):
 def facts_export(
     output: Path = typer.Option(..., "--output", "-o", help="File to write."),
     format: ExportFormat = typer.Option(ExportFormat.csv, "--format", "-f", help="csv: one table; graphml: entities as nodes, facts as edges."),
-    db: Path = typer.Option(Path("facts.duckdb"), "--db"),
+    db: Path = typer.Option(Path("facts.duckdb"), "--db", help="Fact base built by `borderie facts build`."),
     table: str = typer.Option("facts", help="Table to write as CSV: facts, entities, mentions or documents."),
 ) -> None:
     """Write a table as CSV, or the graph of organisations, persons, gates and countries as GraphML (networkx, Gephi)."""

@@ -164,7 +164,36 @@ def _match_relations(gold: Document, pred: Document, strict: bool, scores: Score
 
 
 def score(gold_docs: Sequence[Document], pred_docs: Sequence[Document]) -> Report:
-    """Score predicted documents against gold documents (same texts, same order or same ids)."""
+    """Score predicted documents against gold documents, per SCHEMA.md.
+
+    Parameters
+    ----------
+    gold_docs, pred_docs : :class:`~borderie.Document` lists of the same texts, paired by
+        id when every prediction has a distinct id, else by position. Predictions are
+        typically ``borderie.extract(d.text, doc_id=d.id)`` of each gold document, or
+        records read with ``borderie.schema.read_jsonl``.
+
+    Returns
+    -------
+    Report : ``entities_exact`` (start, end and label equal) and ``entities_lenient``
+        (same label, overlapping span, one to one); ``relations_loose`` (label, head
+        and tail spans equal) and ``relations_strict`` (also every gold argument);
+        each a :class:`Scores` with ``micro`` and ``per_label`` :class:`PRF`
+        (``precision``, ``recall``, ``f1``, ``tp``/``fp``/``fn``). Also a confusion
+        table and a list of errors; ``to_dict()`` is JSON-safe. Counts run over the
+        union of gold and predicted items, so a gold relation never proposed is a miss.
+
+    Raises
+    ------
+    ValueError : different numbers of documents, or a prediction whose text differs.
+
+    Examples
+    --------
+    >>> from borderie.schema import read_jsonl
+    >>> gold = list(read_jsonl("corpus/test.jsonl"))
+    >>> report = borderie.score(gold, [borderie.extract(d.text, doc_id=d.id, meta=d.meta) for d in gold])
+    >>> report.entities_exact.micro.f1, report.relations_loose.per_label["RETURNED"].f1
+    """
     gold_docs, pred_docs = list(gold_docs), list(pred_docs)
     if len(gold_docs) != len(pred_docs):
         raise ValueError(f"score() got {len(gold_docs)} gold and {len(pred_docs)} predicted documents; pass one prediction per gold document")

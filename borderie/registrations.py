@@ -21,7 +21,16 @@ from .pipeline.tokenizer import WordTokenizer
 
 
 def ensure_extensions() -> None:
-    """Register the Doc/Span extensions borderie writes, only if missing."""
+    """Register the Doc/Span extensions borderie writes, only if missing.
+
+    - ``doc._.relations``: list of ``{"label", "head", "tail", "args", "score"}`` dicts, where
+      ``head`` and ``tail`` are indices into ``doc.ents`` (``doc.ents[r["head"]]``), ``args``
+      maps a role (``quantity``, ``date``, ``location``, ``event``) to an index into
+      ``doc.ents``, and ``score`` is the classifier's probability. None before the
+      ``borderie_relations`` component runs.
+    - ``doc._.meta``: the record's meta (``meta["date"]`` gives dates their year).
+    - ``span._.value`` / ``span._.unit``: the normalized value of a QUANTITY or DATE entity.
+    """
     if not Doc.has_extension("relations"):
         Doc.set_extension("relations", default=None)
     if not Doc.has_extension("meta"):

@@ -169,23 +169,30 @@ def train_ner(config_path: Path, train_docs, dev_docs, workdir: Path, *, seed: i
     nlp = init_nlp(config.interpolate())
     out = workdir / "ner"
     out.mkdir(parents=True, exist_ok=True)
-    train_loop(nlp, out, stdout=_LogStream(log), stderr=_LogStream(log))
+    stream = _LogStream(log, hide=str(workdir))
+    train_loop(nlp, out, stdout=stream, stderr=stream)
     return spacy.load(out / "model-best")
 
 
 class _LogStream:
-    """File-like adapter so spaCy's training table reaches our progress display."""
+    """File-like adapter so spaCy's training table reaches our progress display.
 
-    def __init__(self, log: Callable[[str], None]):
+    Lines naming the temporary folder ``hide`` (spaCy's "Saved pipeline to output
+    directory" of the intermediate recognizer) are left out: ``train`` logs where
+    the model really goes."""
+
+    def __init__(self, log: Callable[[str], None], hide: str | None = None):
         self.log = log
+        self.hide = hide
         self.buf = ""
 
     def write(self, s: str) -> int:
         self.buf += s
         while "\n" in self.buf:
             line, self.buf = self.buf.split("\n", 1)
-            if line.strip():
-                self.log(line)
+            if not line.strip() or "Saved pipeline to output directory" in line or (self.hide and self.hide in line):
+                continue
+            self.log(line)
         return len(s)
 
     def flush(self) -> None:
@@ -215,9 +222,37 @@ def train(
 ) -> dict[str, Any]:
     """Train entity recognizer and relation extractor; write a loadable model to ``output``.
 
-    ``vectors`` is a folder of word vectors (``borderie pretrain``) for a config whose
-    tok2vec includes static vectors; by default the shipped model's vectors are used.
-    Returns the scores written to the model card (dev, and test when ``test_path`` is given).
+    The same function as ``borderie train`` on the command line.
+
+    Parameters
+    ----------
+    train_path, dev_path : schema JSONL (SCHEMA.md). Every record is validated first;
+        a bad one raises :class:`TrainingError` naming file, line and problem.
+        ``dev_path`` picks the best recognizer checkpoint and is scored for the card.
+    output : model folder to write (loadable with ``borderie.load(output)``), with
+        ``README.md`` (the model card), ``meta.json`` and ``train_config.cfg``.
+        Written only when training succeeds.
+    config : spaCy training config; default ``borderie/config.cfg``. Its ``[borderie]``
+        section sets the augmentation rate and the relation classifier's settings.
+    base : a model folder whose tok2vec + ner to continue from (the relation
+        classifier is always refit on ``train_path``).
+    vectors : a folder of word vectors (``borderie pretrain``) for a config whose
+        tok2vec includes static vectors; by default the shipped model's vectors are used.
+    seed : the same data, config and seed give the same model.
+    test_path : also score this gold file for the model card.
+    max_epochs : override the config's ``training.max_epochs``.
+    log : called with each progress line (spaCy's table of dev scores included).
+
+    Returns
+    -------
+    dict : the scores written to the model card, ``{"dev": {...}, "test": {...}}``, each
+        with ``entities_exact_f1``, ``entities_lenient_f1``, ``relations_end_to_end_f1``,
+        ``relations_end_to_end_strict_f1`` and ``relations_on_gold_entities_f1``.
+
+    Examples
+    --------
+    >>> scores = borderie.train("my_train.jsonl", "my_dev.jsonl", "models/my_model", seed=0)
+    >>> nlp = borderie.load("models/my_model")
     """
     import spacy
     from spacy.util import load_config
@@ -268,16 +303,23 @@ def train(
         nlp.meta["borderie"] = {"data_hash": data_hash([train_path, dev_path]), "seed": seed, "scores": scores}
         nlp.to_disk(staged)
         shutil.copy(config_path, staged / "train_config.cfg")
-        card = model_card(nlp, train_docs, dev_docs, test_docs, scores, seed, [train_path, dev_path], n_variants=len(variants))
+        card = model_card(nlp, train_docs, dev_docs, test_docs, scores, seed, [train_path, dev_path], n_variants=len(variants),
+                          output=output, test_path=test_path, base=base, vectors=vectors)
         (staged / "README.md").write_text(card, encoding="utf-8")
         if output.exists():
             shutil.rmtree(output)
         output.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(staged), str(output))
+    log(f"saved the model to {output}")
     return scores
 
 
-def model_card(nlp, train_docs, dev_docs, test_docs, scores, seed, paths, n_variants: int = 0) -> str:
+def model_card(nlp, train_docs, dev_docs, test_docs, scores, seed, paths, n_variants: int = 0, *, output=None, test_path=None, base=None, vectors=None) -> str:
+    model = output if output is not None else f"models/{nlp.meta['name']}"
+    evaluate = f"borderie evaluate --model {model} --data {test_path}" if test_path else f"borderie evaluate --model {model} --data {paths[1]}"
+    retrain = (f"borderie train --train {paths[0]} --dev {paths[1]}" + (f" --test {test_path}" if test_path else "")
+               + f" --output {model} --seed {seed} --config {model}/train_config.cfg" + (f" --base {base}" if base else "")
+               + (f" --vectors {vectors}" if vectors else ""))
     rows = "\n".join(
         f"| {split} | {s['entities_exact_f1']:.3f} | {s['entities_lenient_f1']:.3f} | {s['relations_end_to_end_f1']:.3f} | "
         f"{s['relations_end_to_end_strict_f1']:.3f} | {s['relations_on_gold_entities_f1']:.3f} |"
@@ -307,5 +349,7 @@ counts a relation right when label, head and tail match gold exactly;
 |---|---|---|---|---|---|
 {rows}
 
-Reproduce: `borderie evaluate --split test` (see the project README).
+Reproduce the {'test' if test_path else 'dev'} scores: `{evaluate}`
+
+Retrain: `{retrain}`
 """

@@ -116,3 +116,163 @@ def test_a_bad_model_path_exits_2_with_a_hint(tmp_path):
     for args in (["extract", "-", "--model", str(tmp_path)], ["evaluate", "--model", str(tmp_path), "--data", str(FIXTURES / "tiny.jsonl")]):
         res = runner.invoke(app, args, input=SENT)
         assert res.exit_code == 2 and "borderie train --output" in res.output
+
+
+# --- issue 13: install, output formats, rough edges -------------------------------------------
+
+TWO = "Đồn Biên phòng Cốc Pài trao trả cho phía Trung Quốc 12 công dân. Đồn Biên phòng Cốc Pài trao trả cho phía Trung Quốc 12 công dân."
+
+
+def write_jsonl(path, records):
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_version_option():
+    res = runner.invoke(app, ["--version"])
+    assert res.exit_code == 0 and res.stdout.strip() == "borderie 0.1.0"
+
+
+def test_extract_limit_stops_after_n_documents(tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": f"d{k}", "text": SENT} for k in range(3)])
+    res = runner.invoke(app, ["extract", str(src), "--limit", "2", "--format", "jsonl"])
+    assert res.exit_code == 0, res.output
+    assert [json.loads(line)["id"] for line in res.stdout.splitlines()] == ["d0", "d1"]
+
+
+def test_extract_skip_errors_reports_bad_records_and_goes_on(tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", [
+        {"id": "ok1", "text": SENT},
+        '{"id": "broken", "text": ',
+        {"id": "no-text", "body": SENT},
+        {"id": "bad-meta", "text": SENT, "meta": ["not", "an", "object"]},
+        {"id": "ok2", "text": SENT},
+    ])
+    res = runner.invoke(app, ["extract", str(src), "--format", "jsonl", "--skip-errors"])
+    assert res.exit_code == 0, res.output
+    assert [json.loads(line)["id"] for line in res.stdout.splitlines()] == ["ok1", "ok2"]
+    for where in ("in.jsonl, line 2: not valid JSON", "in.jsonl, line 3: no string field 'text'", "in.jsonl, line 4: 'meta' is a list"):
+        assert where in res.stderr
+    assert "3 bad record(s) skipped" in res.stderr
+
+    # without --skip-errors the first bad record stops the run, and says how to go on
+    res = runner.invoke(app, ["extract", str(src), "--format", "jsonl"])
+    assert res.exit_code == 1 and "in.jsonl, line 2" in res.stderr and "--skip-errors" in res.stderr
+
+
+def test_extract_keeps_the_records_other_fields_in_meta(tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a1", "source": "paper/2025/a1.txt", "text": SENT, "meta": {"date": "2025-12-27"}}])
+    res = runner.invoke(app, ["extract", str(src), "--format", "jsonl"])
+    assert json.loads(res.stdout)["meta"] == {"source": "paper/2025/a1.txt", "date": "2025-12-27"}
+
+
+def test_extract_csv_relation_rows_carry_entity_ids_offsets_and_score(tmp_path):
+    import csv
+    import io
+
+    res = runner.invoke(app, ["extract", "-", "--format", "csv"], input=SENT)
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    entities = {r["id"]: r for r in rows if r["kind"] == "entity"}
+    rel = next(r for r in rows if r["kind"] == "relation" and r["label"] == "RETURNED")
+    head, tail = entities[rel["head"]], entities[rel["tail"]]
+    assert (rel["head_start"], rel["head_end"], rel["head_text"]) == (head["start"], head["end"], head["text"])
+    assert SENT[int(rel["tail_start"]) : int(rel["tail_end"])] == tail["text"] == "Trung Quốc"
+    assert 0 < float(rel["score"]) <= 1
+    assert "quantity=" in rel["args"] and "quantity=124 công dân" in rel["args_text"]
+
+
+def test_extract_triples_have_a_header_a_score_and_count_duplicates():
+    res = runner.invoke(app, ["extract", "-", "--format", "triples"], input=TWO)
+    lines = [line.split("\t") for line in res.stdout.splitlines()]
+    assert lines[0] == ["doc_id", "head", "relation", "tail", "score", "count", "args"]
+    returned = [row for row in lines[1:] if row[2] == "RETURNED"]
+    assert len(returned) == 1  # the same fact twice in one document is one line...
+    doc_id, head, _, tail, score, count, args = returned[0]
+    assert (head, tail, count) == ("Đồn Biên phòng Cốc Pài", "Trung Quốc", "2")  # ...counted twice
+    assert 0 < float(score) <= 1 and args == "quantity=12 công dân"
+
+
+def test_extract_progress_bar_knows_the_total(tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": f"d{k}", "text": SENT} for k in range(3)])
+    res = runner.invoke(app, ["extract", str(src), "--format", "jsonl", "--output", str(tmp_path / "out.jsonl")])
+    assert res.exit_code == 0 and "3/3" in res.stderr
+    res = runner.invoke(app, ["extract", str(src), "--limit", "2", "--format", "jsonl", "--output", str(tmp_path / "out.jsonl")])
+    assert "2/2" in res.stderr
+
+
+def test_extract_on_a_folder_says_it_is_a_folder(tmp_path):
+    res = runner.invoke(app, ["extract", str(tmp_path)])
+    assert res.exit_code == 2 and "is a folder" in res.stderr and "no such file" not in res.stderr
+
+
+def test_evaluate_coarse_table_lists_only_per_org_loc_and_markdown_is_headed(tmp_path):
+    md = tmp_path / "report.md"
+    res = runner.invoke(app, ["evaluate", "--data", str(FIXTURES / "tiny.jsonl"), "--markdown", str(md)])
+    assert res.exit_code == 0, res.output
+    coarse = res.stdout.split("entities, exact (coarse PER/ORG/LOC)")[1].split("micro")[0]
+    assert all(f" {label} " in coarse for label in ("PER", "ORG", "LOC"))
+    assert not any(f" {label} " in coarse for label in ("TITLE", "GATE", "COUNTRY", "DATE", "QUANTITY"))
+    text = md.read_text(encoding="utf-8")
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings[0].startswith("# Evaluation on") and "(3 documents)" in headings[0]
+    assert [h for h in headings if h.startswith("## Entities")] and [h for h in headings if h.startswith("## Relations")]
+    entity_part, relation_part = text.split("## Relations", 1)
+    assert "entities_exact_f1" not in text and "RETURNED" not in entity_part  # no entity rows among relations, nor the reverse
+    assert "| relations end to end (loose) |" in relation_part and "| PER |" not in relation_part
+
+
+def test_train_with_a_missing_file_exits_2_before_training(tmp_path):
+    res = runner.invoke(app, ["train", "--train", str(tmp_path / "none.jsonl"), "--dev", str(FIXTURES / "tiny.jsonl"), "--output", str(tmp_path / "m")])
+    assert res.exit_code == 2 and "--train" in res.stderr and "none.jsonl: no such file" in res.stderr
+    res = runner.invoke(app, ["train", "--train", str(FIXTURES / "tiny.jsonl"), "--dev", str(FIXTURES / "tiny.jsonl"), "--output", str(tmp_path / "m"), "--base", str(tmp_path)])
+    assert res.exit_code == 2 and "--base" in res.stderr
+    assert not (tmp_path / "m").exists()
+
+
+def test_train_log_has_colour_codes_only_on_a_terminal(capsys):
+    from borderie.cli import log_line
+
+    log_line("\x1b[38;5;2m✔ Initialized pipeline\x1b[0m")
+    assert capsys.readouterr().err.strip() == "✔ Initialized pipeline"
+
+
+def test_corpus_stats_works_from_any_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    res = runner.invoke(app, ["corpus", "stats", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["documents"] >= 400  # the shipped corpus
+    res = runner.invoke(app, ["corpus", "stats", "--split", "dev", "--json"])
+    assert set(json.loads(res.stdout)["splits"]) == {"dev"}
+    res = runner.invoke(app, ["corpus", "stats", "corpus"])
+    assert res.exit_code == 2 and "leave PATH out for the shipped corpus" in res.stderr
+
+
+def test_convert_of_a_doccano_file_without_from_says_to_pass_it(tmp_path):
+    src = FIXTURES / "convert" / "doccano.jsonl"
+    res = runner.invoke(app, ["corpus", "convert", str(src), str(tmp_path / "out.conll")])
+    assert res.exit_code == 2 and "pass --from doccano" in res.stderr
+    assert res.stderr.count("\n") <= 3 and not (tmp_path / "out.conll").exists()
+    res = runner.invoke(app, ["corpus", "convert", str(src), str(tmp_path / "out.conll"), "--from", "doccano"])
+    assert res.exit_code == 0, res.output
+
+
+def test_consistency_lines_are_not_wrapped_when_piped():
+    res = runner.invoke(app, ["corpus", "consistency", str(FIXTURES.parent.parent / "corpus" / "dev.jsonl")])
+    findings = [line for line in res.stdout.splitlines() if line]
+    assert findings and all(": " in line for line in findings)  # every line is a whole finding
+    assert max(len(line) for line in findings) > 80
+
+
+def test_every_command_and_option_has_a_help_text():
+    import typer
+
+    def commands(cmd, path):
+        yield path, cmd
+        for name, sub in getattr(cmd, "commands", {}).items():
+            yield from commands(sub, f"{path} {name}")
+
+    missing = [f"{path}: {'command' if p is None else p.name}"
+               for path, cmd in commands(typer.main.get_command(app), "borderie")
+               for p in [None, *cmd.params]
+               if not (cmd.help if p is None else getattr(p, "help", None))]
+    assert missing == []

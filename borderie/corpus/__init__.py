@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-CORPUS_DIR = Path(__file__).resolve().parents[2] / "corpus"
+# The compiled splits: inside the installed package (the wheel carries corpus/*.jsonl as
+# borderie/data), else the checkout's corpus/ folder.
+_PACKAGED = Path(__file__).resolve().parents[1] / "data"
+CORPUS_DIR = _PACKAGED if (_PACKAGED / "test.jsonl").exists() else Path(__file__).resolve().parents[2] / "corpus"
 
 
 def load_dataset(path: str | Path | None = None):
@@ -12,6 +15,7 @@ def load_dataset(path: str | Path | None = None):
 
     Built offline from the local JSONL files (``path`` is a folder holding
     ``train.jsonl``, ``dev.jsonl`` and ``test.jsonl``; default: the shipped corpus).
+    Needs the ``corpus`` extra: ``pip install "borderie[corpus]"`` (``[dev]`` includes it).
     """
     from .dataset import load_dataset as _load
 

@@ -130,6 +130,25 @@ def infer_format(path: str | Path) -> str | None:
     return _SUFFIXES.get(path.suffix.lower())
 
 
+def looks_like_doccano(path: str | Path) -> bool:
+    """Whether the first record of a JSONL file has Doccano's layout (``start_offset``/``end_offset``
+    entities, ``from_id``/``to_id`` relations, or ``label: [[start, end, LABEL]]``), not the schema's."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            first = next((line for line in fh if line.strip()), "")
+        rec = json.loads(first)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    if not isinstance(rec, dict):
+        return False
+    ents, rels, label = rec.get("entities"), rec.get("relations"), rec.get("label")
+    return (
+        (isinstance(ents, list) and any(isinstance(e, dict) and "start_offset" in e for e in ents))
+        or (isinstance(rels, list) and any(isinstance(r, dict) and "from_id" in r for r in rels))
+        or (isinstance(label, list) and all(isinstance(x, list) for x in label) and "entities" not in rec)
+    )
+
+
 def read(path: str | Path, fmt: str) -> tuple[list[Document], list[str]]:
     """Read documents in format ``fmt``; returns them and notes on what was not read.
 

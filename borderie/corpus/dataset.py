@@ -9,9 +9,22 @@ from ..schema import ARG_ROLES, ENTITY_LABELS, RELATION_LABELS, read_jsonl
 META_KEYS = ("source", "date", "genre", "border", "split")
 
 
+def _datasets():
+    """The ``datasets`` module, or an ImportError that says which extra installs it."""
+    try:
+        import datasets
+    except ImportError as exc:
+        raise ImportError(
+            'borderie.corpus.load_dataset needs the HuggingFace "datasets" package, which is not installed; '
+            'install it with: pip install "borderie[corpus]"'
+        ) from exc
+    return datasets
+
+
 def features():
     """Typed features: lists of entity and relation records; labels are ``ClassLabel``s, offsets ``int32``."""
-    from datasets import ClassLabel, Features, Value
+    datasets = _datasets()
+    ClassLabel, Features, Value = datasets.ClassLabel, datasets.Features, datasets.Value
 
     return Features(
         {
@@ -55,7 +68,8 @@ def _row(doc) -> dict:
 
 
 def load_dataset(path: str | Path | None = None):
-    from datasets import Dataset, DatasetDict
+    datasets = _datasets()
+    Dataset, DatasetDict = datasets.Dataset, datasets.DatasetDict
 
     from . import CORPUS_DIR
 
