@@ -33,8 +33,7 @@ def load(path: str | Path | None = None):
     >>> doc = nlp("Năm đồn Biên phòng trao trả cho phía Trung Quốc 124 công dân.")
     >>> [(e.text, e.label_) for e in doc.ents]
     """
-    import spacy
-
+    from .modelcheck import load_folder
     from .registrations import ensure_extensions
 
     model = _model_path(path)
@@ -47,7 +46,7 @@ def load(path: str | Path | None = None):
                     "`borderie train --output DIR`, or leave path empty for the shipped model."
                 )
             ensure_extensions()
-            _cache[key] = spacy.load(model)
+            _cache[key] = load_folder(model)  # a damaged or foreign folder: ModelError naming the file
         return _cache[key]
 
 

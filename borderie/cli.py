@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import sys
+import uuid
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import IO, Iterator, List, Optional
 
 import typer
 from rich.console import Console
@@ -45,18 +48,86 @@ def _root(
 
 def fail(message: str, code: int = 1) -> None:
     """Print ``error: message`` on stderr (as plain text: file names and records may hold brackets) and exit."""
-    console.print(Text.assemble(("error:", "red"), " ", message), highlight=False)
+    from .validation import printable
+
+    console.print(Text.assemble(("error:", "red"), " ", printable(message)), highlight=False)
     raise typer.Exit(code)
 
 
 def load_model(model: Optional[Path]):
     """The model for a command; a bad --model path is a bad argument (exit 2)."""
     from .api import load
+    from .modelcheck import ModelError
 
     try:
         return load(model)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, ModelError) as exc:
         fail(str(exc), 2)
+
+
+def _check_output(path: Optional[Path], option: str = "--output", *, inputs: tuple = ()) -> None:
+    """A file to write must not be a folder or one of the ``inputs``, and its folder must exist (exit 2 otherwise)."""
+    if path is None:
+        return
+    if any(str(i) != "-" and Path(i).resolve() == path.resolve() for i in inputs if i is not None):
+        fail(f"{option} {path} is also an input file; write to another file", 2)
+    if path.is_dir():
+        fail(f"{option} {path}: is a folder; give a file name", 2)
+    if not path.parent.is_dir():
+        fail(f"{option} {path}: folder {path.parent} does not exist; create it first or choose another path", 2)
+
+
+def _checked(path: Path) -> Path:
+    """``path`` (a JSONL file, or a folder of them) once its records pass the schema checks;
+    otherwise the first problems and a one-line error (exit 1)."""
+    from .corpus.stats import corpus_files
+    from .validation import validate_path
+
+    if not path.exists():
+        fail(f"{path}: no such file or folder", 2)
+    problems = [p for f in corpus_files(path) for p in validate_path(f)]
+    for p in problems[:20]:
+        console.print(str(p), markup=False, highlight=False)
+    if problems:
+        fail(f"{len(problems)} problem(s) in {path}; see them all with `borderie corpus validate {path}`")
+    return path
+
+
+def _partial(path: Path) -> Path:
+    """A temporary file beside ``path``: written first, it replaces ``path`` only when the run succeeds."""
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.partial")
+
+
+def _finish(partial: Path, path: Path, ok: bool) -> None:
+    """Move a finished ``partial`` file onto ``path``, or remove it after a failure (``path`` is left as it was)."""
+    if ok:
+        os.replace(partial, path)
+    elif partial.exists():
+        partial.unlink()
+
+
+@contextmanager
+def _atomic_output(path: Path) -> Iterator[IO[str]]:
+    """A file handle whose content replaces ``path`` only when the block succeeds."""
+    partial = _partial(path)
+    ok = False
+    try:
+        with open(partial, "x", encoding="utf-8", newline="") as fh:
+            yield fh
+        ok = True
+    finally:
+        _finish(partial, path, ok)
+
+
+def _write_json(fh: IO[str], data, indent: Optional[int] = None) -> None:
+    """Write ``data`` as JSON, non-ASCII as is; when the text holds a character UTF-8 cannot
+    encode (a lone surrogate read from a JSON escape) all is written escaped instead, losslessly."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(data, ensure_ascii=True, indent=indent)
+    fh.write(text)
 
 
 class Format(str, Enum):
@@ -267,10 +338,14 @@ def extract(
     if scheduler:
         fail("--scheduler needs --engine dask", 2)
     format = format or Format.table
+    _check_output(output, inputs=tuple(files or ()))
     inputs = Inputs(files, text_field, skip_errors=skip_errors)
     nlp = load_model(model)
     docs = extract_many(islice(inputs, limit), nlp=nlp, n_process=n_process)
-    fh = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    # a temporary file beside --output replaces it only when the run succeeds
+    partial = _partial(output) if output else None
+    fh = open(partial, "x", encoding="utf-8", newline="") if partial else sys.stdout
+    done, doc = False, None
     try:
         if output:
             total = inputs.count()
@@ -286,7 +361,8 @@ def extract(
             if format == Format.json:
                 collected.append(doc.to_dict())
             elif format == Format.jsonl:
-                fh.write(doc.to_json() + "\n")
+                _write_json(fh, doc.to_dict())
+                fh.write("\n")
             elif format == Format.triples:
                 for row in triple_rows(doc):
                     fh.write(_tsv(row))
@@ -306,13 +382,19 @@ def extract(
                     fh.write(f"  {label}({h} -> {t}{extra}){score}{times}\n")
             fh.flush()
         if format == Format.json:
-            json.dump(collected, fh, ensure_ascii=False, indent=2)
+            _write_json(fh, collected, indent=2)
             fh.write("\n")
+        done = True
     except TypeError as exc:
         fail(str(exc))
+    except UnicodeEncodeError as exc:
+        where = f"document {doc.id!r}" if doc is not None and doc.id else "a document"
+        fail(f"{where} holds {exc.object[exc.start:exc.end]!r}, which UTF-8 cannot encode (a lone surrogate); "
+             f"use --format jsonl or json, which escape it, or fix the input text")
     finally:
-        if output:
+        if partial:
             fh.close()
+            _finish(partial, output, done)
     if inputs.skipped:
         console.print(f"[yellow]{inputs.skipped} bad record(s) skipped[/yellow]")
 
@@ -360,12 +442,15 @@ def visualize(
     from .api import extract_many
     from .visualize import render_page
 
+    _check_output(output, inputs=(file,))
     inputs = Inputs([file], text_field, skip_errors=skip_errors, annotated=True)
     records = list(islice(inputs, limit))
     to_extract = [r for r in records if "document" not in r]
     predicted = extract_many(to_extract, nlp=load_model(model)) if to_extract else iter(())
     docs = [r["document"] if "document" in r else next(predicted) for r in records]
-    output.write_text(render_page(docs, title=Path(file).name), encoding="utf-8")
+    page = render_page(docs, title=Path(file).name)
+    with _atomic_output(output) as fh:
+        fh.write(re.sub("[\ud800-\udfff]", "\ufffd", page))  # a lone surrogate cannot be written as UTF-8
     console.print(f"wrote {output} ({len(docs)} document(s))", markup=False, highlight=False)
 
 
@@ -396,7 +481,7 @@ def corpus_compile(
     except AuthoringError as exc:
         out.print(str(exc), markup=False, highlight=False)
         fail("sources have problems; nothing written")
-    console.print(f"wrote {counts} documents to {out_dir}")
+    console.print(f"wrote {counts} documents to {escape(str(out_dir))}")
 
 
 @corpus_app.command("consistency")
@@ -405,7 +490,7 @@ def corpus_consistency(paths: List[Path] = typer.Argument(..., help="JSONL files
     from .corpus.consistency import check_consistency
     from .corpus.stats import read_corpus
 
-    docs = [d for p in paths for d in read_corpus(p)]
+    docs = [d for p in paths for d in read_corpus(_checked(p))]
     findings = check_consistency(docs)
     for f in findings:
         out.print(str(f), markup=False, highlight=False)
@@ -440,6 +525,10 @@ def corpus_convert(
         fail(f"cannot tell the format of {input}; pass --from", 2)
     if dst_fmt is None:
         fail(f"cannot tell the format of {output}; pass --to", 2)
+    if output.resolve() == input.resolve():
+        fail(f"{output} is also the input; write to another path", 2)
+    if dst_fmt != "brat" and output.is_dir():
+        fail(f"{output}: is a folder; give a file name for {dst_fmt} output", 2)
     doccano = src_fmt == "jsonl" and input.is_file() and looks_like_doccano(input)
     if doccano and from_fmt is None:
         fail(f"{input} looks like a Doccano export (entities with start_offset/end_offset), not schema JSONL; "
@@ -475,7 +564,7 @@ def corpus_stats(
         path = CORPUS_DIR
     if not path.exists():
         fail(f"{path}: no such file or folder (leave PATH out for the shipped corpus, or use --split)", 2)
-    stats = compute_stats(read_corpus(path))
+    stats = compute_stats(read_corpus(_checked(path)))
     if as_json:
         out.print_json(json.dumps(stats, ensure_ascii=False))
         return
@@ -484,14 +573,14 @@ def corpus_stats(
     for col in ("label", "mentions", "distinct"):
         table.add_column(col)
     for label, n in stats["entities"].items():
-        table.add_row(label, str(n), str(stats["distinct"][label]))
+        table.add_row(escape(label), str(n), str(stats["distinct"][label]))
     out.print(table)
     for key in ("relations", "genres", "borders", "splits"):
         t = Table(title=key)
         t.add_column(key[:-1])
         t.add_column("count")
         for k, v in stats[key].items():
-            t.add_row(k, str(v))
+            t.add_row(escape(k), str(v))  # genres and borders come from the records' meta
         out.print(t)
 
 
@@ -537,6 +626,8 @@ def evaluate(
 
     coarse_labels = list(dict.fromkeys(COARSE.values()))
 
+    _check_output(json_out, "--json", inputs=(data, thresholds))
+    _check_output(markdown, "--markdown", inputs=(data, thresholds))
     if split and data:
         fail("give --split or --data, not both", 2)
     if split and split not in ("test", "dev", "train"):
@@ -544,8 +635,10 @@ def evaluate(
     source = data or CORPUS_DIR / f"{split or 'test'}.jsonl"
     if not Path(source).exists():
         fail(f"{source}: no such file", 2)
+    if Path(source).is_dir():
+        fail(f"{source}: is a folder; pass a gold JSONL file to --data", 2)
     try:
-        result = evaluate_model(load_model(model), list(read_jsonl(source)), baselines=baseline, progress=True)
+        result = evaluate_model(load_model(model), list(read_jsonl(_checked(Path(source)))), baselines=baseline, progress=True)
     except ValueError as exc:
         fail(str(exc), 2)
     systems, coarse, on_gold = result["systems"], result["coarse"], result["relations_on_gold_entities"]
@@ -634,12 +727,20 @@ def benchmark(
 ) -> None:
     """Words/s, docs/s, latency, load time and peak RSS, beside underthesea."""
     from .benchmark import read_texts, run_benchmark
+    from .modelcheck import ModelError
 
     if not data.exists():
         fail(f"{data}: no such file (pass --data FILE.jsonl)", 2)
+    _check_output(json_out, "--json", inputs=(data,))
     try:
-        result = run_benchmark(read_texts(data, limit=limit), model=model, n_process=n_process, progress=True)
-    except FileNotFoundError as exc:  # a bad --model
+        texts = read_texts(data, limit=limit)
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        fail(f"{data}: not a UTF-8 JSONL file of records with a 'text' field ({type(exc).__name__}: {exc})")
+    if not all(isinstance(t, str) for t in texts):
+        fail(f"{data}: a record's 'text' is not a string")
+    try:
+        result = run_benchmark(texts, model=model, n_process=n_process, progress=True)
+    except (FileNotFoundError, ModelError) as exc:  # a bad --model
         fail(str(exc), 2)
     table = Table(title=f"benchmark on {data} ({result['rows'][0]['docs']} docs, {result['rows'][0]['words']} words)")
     for col in ("system", "words/s", "docs/s", "p50 ms", "p95 ms", "ratio"):
@@ -667,16 +768,17 @@ def log_line(line: str) -> None:
 def train(
     train_path: Path = typer.Option(..., "--train", help="Training data, schema JSONL."),
     dev_path: Path = typer.Option(..., "--dev", help="Development data, schema JSONL (picks the best checkpoint)."),
-    output: Path = typer.Option(..., "--output", help="Model folder to write."),
+    output: Path = typer.Option(..., "--output", help="Model folder to write: new, empty, or a borderie model (replaced once training succeeds)."),
     config: Optional[Path] = typer.Option(None, help="Training config (default: borderie/config.cfg)."),
     base: Optional[Path] = typer.Option(None, help="Continue the entity recognizer (tok2vec + ner) from this model; the relation classifier is refit on --train."),
     vectors: Optional[Path] = typer.Option(None, help="Word vectors from `borderie pretrain` (default: the shipped model's)."),
     seed: int = typer.Option(0, help="Random seed; the same data, config and seed give the same model."),
     test_path: Optional[Path] = typer.Option(None, "--test", help="Also score this gold file for the model card."),
     max_epochs: Optional[int] = typer.Option(None, min=1, help="Stop after this many epochs (default: the config's max_epochs)."),
+    force: bool = typer.Option(False, "--force", help="Replace --output even when it is a non-empty folder that holds no borderie model."),
 ) -> None:
     """Train the entity recognizer and the relation extractor; write a loadable model."""
-    from .training import TrainingError
+    from .training import TrainingArgumentError, TrainingError
     from .training import train as run_train
 
     for option, path in (("--train", train_path), ("--dev", dev_path), ("--test", test_path), ("--config", config)):
@@ -687,7 +789,9 @@ def train(
     if vectors is not None and not vectors.is_dir():
         fail(f"--vectors {vectors}: no such folder; pass the folder written by `borderie pretrain --output`", 2)
     try:
-        scores = run_train(train_path, dev_path, output, config=config, base=base, vectors=vectors, seed=seed, test_path=test_path, max_epochs=max_epochs, log=log_line)
+        scores = run_train(train_path, dev_path, output, config=config, base=base, vectors=vectors, seed=seed, test_path=test_path, max_epochs=max_epochs, log=log_line, force=force)
+    except TrainingArgumentError as exc:
+        fail(str(exc), 2)
     except TrainingError as exc:
         fail(str(exc))
     out.print_json(json.dumps(scores))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import random
 import shutil
 import tempfile
@@ -30,6 +31,11 @@ DEFAULT_CONFIG = Path(__file__).resolve().parent / "config.cfg"
 
 class TrainingError(ValueError):
     """Bad training input; the message names file, line and problem."""
+
+
+class TrainingArgumentError(TrainingError):
+    """A bad argument to ``train``: a missing file or folder, a config that is not one, an output
+    folder that would lose files. Raised before any training starts."""
 
 
 def data_hash(paths: Iterable[str | Path]) -> str:
@@ -219,6 +225,7 @@ def train(
     test_path: str | Path | None = None,
     max_epochs: int | None = None,
     log: Callable[[str], None] = print,
+    force: bool = False,
 ) -> dict[str, Any]:
     """Train entity recognizer and relation extractor; write a loadable model to ``output``.
 
@@ -231,7 +238,11 @@ def train(
         ``dev_path`` picks the best recognizer checkpoint and is scored for the card.
     output : model folder to write (loadable with ``borderie.load(output)``), with
         ``README.md`` (the model card), ``meta.json`` and ``train_config.cfg``.
-        Written only when training succeeds.
+        Written only when training succeeds. A new folder, an empty one, or a borderie
+        model folder, which is replaced once the new model is complete (written beside
+        it, then swapped in). Any other non-empty folder is refused unless ``force``; a
+        folder holding the training data is always refused. Arguments are checked before
+        training starts (:class:`TrainingArgumentError`).
     config : spaCy training config; default ``borderie/config.cfg``. Its ``[borderie]``
         section sets the augmentation rate and the relation classifier's settings.
     base : a model folder whose tok2vec + ner to continue from (the relation
@@ -242,6 +253,7 @@ def train(
     test_path : also score this gold file for the model card.
     max_epochs : override the config's ``training.max_epochs``.
     log : called with each progress line (spaCy's table of dev scores included).
+    force : replace ``output`` even when it is a non-empty folder that holds no borderie model.
 
     Returns
     -------
@@ -255,22 +267,25 @@ def train(
     >>> nlp = borderie.load("models/my_model")
     """
     import spacy
-    from spacy.util import load_config
 
     from .evaluate import score
 
+    output = Path(output)
+    config_path = Path(config) if config else DEFAULT_CONFIG
+    for option, path in (("--train", train_path), ("--dev", dev_path), ("--test", test_path), ("--config", config_path)):
+        if path is not None and not Path(path).is_file():
+            raise TrainingArgumentError(f"{option} {path}: {'is a folder' if Path(path).is_dir() else 'no such file'}")
+    if base is not None:
+        check_base(Path(base))
+    cfg = read_config(config_path)
+    check_output(output, inputs=[p for p in (train_path, dev_path, test_path) if p], config=config_path, base=base, force=force)
     train_docs = read_checked(train_path)
     dev_docs = read_checked(dev_path)
     test_docs = read_checked(test_path) if test_path else None
     if not train_docs:
         raise TrainingError(f"{train_path}: no documents to train on")
-    config_path = Path(config) if config else DEFAULT_CONFIG
-    if not config_path.exists():
-        raise TrainingError(f"config {config_path} does not exist")
-    cfg = load_config(config_path, interpolate=False)
     settings = dict(cfg.get("borderie", {}))
     vectors_path = resolve_vectors(cfg, vectors)
-    output = Path(output)
     with tempfile.TemporaryDirectory(prefix="borderie-train-") as tmp:
         work = Path(tmp)
         variants = augment(train_docs, rate=float(settings.get("augment_rate", 0.0)), seed=seed)
@@ -306,12 +321,97 @@ def train(
         card = model_card(nlp, train_docs, dev_docs, test_docs, scores, seed, [train_path, dev_path], n_variants=len(variants),
                           output=output, test_path=test_path, base=base, vectors=vectors)
         (staged / "README.md").write_text(card, encoding="utf-8")
-        if output.exists():
-            shutil.rmtree(output)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(staged), str(output))
+        install_model(staged, output)
     log(f"saved the model to {output}")
     return scores
+
+
+# Entries a model folder written by ``train`` holds besides one folder per pipeline component.
+_MODEL_FILES = frozenset({"config.cfg", "meta.json", "README.md", "train_config.cfg", "tokenizer", "vocab"})
+
+
+def model_parts(folder: Path) -> set[str] | None:
+    """The names a borderie model in ``folder`` is made of, or None when it holds no borderie model."""
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict) or "borderie" not in meta or not (folder / "config.cfg").is_file():
+        return None
+    components = [*meta.get("pipeline", []), *meta.get("components", []), *meta.get("disabled", [])]
+    return set(_MODEL_FILES) | {c for c in components if isinstance(c, str)}
+
+
+def check_output(output: Path, *, inputs: Sequence[str | Path], config: Path, base: str | Path | None, force: bool) -> None:
+    """Refuse an ``output`` that would lose files: one holding the training data (always),
+    or a non-empty folder that is not a borderie model (unless ``force``)."""
+    if output.exists() and not output.is_dir():
+        raise TrainingArgumentError(f"--output {output}: is a file; give a folder for the model")
+    out = output.resolve()
+    for path in inputs:
+        if out in Path(path).resolve().parents:
+            raise TrainingArgumentError(f"--output {output} holds the input file {path}; it would be replaced by the model: choose another folder")
+    if not output.is_dir() or not any(output.iterdir()):
+        return
+    parts = model_parts(output)
+    # a config or base model inside an existing model is carried over (train_config.cfg) or read before the swap
+    if out in config.resolve().parents and (parts is None or config.resolve() != out / "train_config.cfg"):
+        raise TrainingArgumentError(f"--output {output} holds the config {config}; copy it elsewhere or choose another folder")
+    if base is not None and Path(base).resolve() != out and out in Path(base).resolve().parents:
+        raise TrainingArgumentError(f"--output {output} holds the --base model {base}; choose another folder")
+    if force:
+        return
+    if parts is None:
+        raise TrainingArgumentError(f"--output {output} is a non-empty folder that holds no borderie model; choose a new or empty folder, or pass --force to replace it")
+    others = sorted(p.name for p in output.iterdir() if p.name not in parts)
+    if others:
+        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        raise TrainingArgumentError(f"--output {output} holds files that are not part of its model ({shown}); move them, or pass --force to replace the folder")
+
+
+def check_base(base: Path) -> None:
+    if not base.is_dir():
+        raise TrainingArgumentError(f"--base {base}: no such folder; pass a model folder written by `borderie train`, e.g. models/borderie_vi_border")
+    for name in ("config.cfg", "tok2vec", "ner"):
+        if not (base / name).exists():
+            raise TrainingArgumentError(f"--base {base}: holds no {name}, so it is not a borderie model to continue from; pass a folder written by `borderie train`")
+
+
+def read_config(path: Path):
+    """A training config (spaCy/thinc format) with the sections training needs, or TrainingArgumentError."""
+    from spacy.util import load_config
+
+    try:
+        cfg = load_config(path, interpolate=False)
+    except Exception as exc:  # configparser, thinc and decoding errors all mean: not a config
+        generic = {"Config validation error", "Make sure the sections and values are formatted correctly."}
+        detail = "; ".join(x.strip() for x in str(exc).splitlines() if x.strip() and x.strip() not in generic) or type(exc).__name__
+        raise TrainingArgumentError(f"--config {path}: not a training config ({detail[:200]}); start from borderie/config.cfg") from exc
+    missing = [s for s in ("nlp", "components", "training") if s not in cfg]
+    if missing:
+        raise TrainingArgumentError(f"--config {path}: no [{'], ['.join(missing)}] section; start from borderie/config.cfg")
+    return cfg
+
+
+def install_model(staged: Path, output: Path) -> None:
+    """Put the finished model ``staged`` at ``output``: copied beside it first, then swapped in,
+    so ``output`` always holds either the old model or the whole new one."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    new = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    old = output.parent / f".{output.name}.old-{new.name.rsplit('-', 1)[-1]}"
+    try:
+        shutil.copytree(staged, new, dirs_exist_ok=True)
+        if output.exists():
+            os.replace(output, old)
+        try:
+            os.replace(new, output)
+        except OSError:
+            if old.exists():
+                os.replace(old, output)  # put the previous model back
+            raise
+    finally:
+        shutil.rmtree(new, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def model_card(nlp, train_docs, dev_docs, test_docs, scores, seed, paths, n_variants: int = 0, *, output=None, test_path=None, base=None, vectors=None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,14 @@ from typing import Any, Iterable, Iterator
 
 from .schema import ENTITY_LABELS, RELATION_SPECS, ROLE_LABELS
 from .sentences import sentence_spans
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(message: str) -> str:
+    """``message`` with lone surrogates (read from JSON escapes) written as ``\\udXXX``, so it can be printed."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", message)
 
 
 @dataclass(frozen=True)
@@ -22,7 +31,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: [{self.doc_id}] {self.message}"
+        return printable(f"{self.file}:{self.line}: [{self.doc_id}] {self.message}")
 
 
 def check_record(data: Any, *, same_sentence: bool = False) -> list[str]:
@@ -46,12 +55,21 @@ def check_record(data: Any, *, same_sentence: bool = False) -> list[str]:
     text: str = data["text"]
     if unicodedata.normalize("NFC", text) != text:
         msgs.append("text is not NFC (normalize it with unicodedata.normalize('NFC', text))")
+    lone = _SURROGATE.search(text)
+    if lone:
+        msgs.append(f"text holds a lone surrogate U+{ord(lone.group()):04X} at offset {lone.start()}, which UTF-8 cannot store (the source was decoded wrongly)")
+    elif _SURROGATE.search(json.dumps(data, ensure_ascii=False)):
+        msgs.append("an id, label or meta value holds a lone surrogate (U+D800..U+DFFF), which UTF-8 cannot store")
 
     ents: dict[str, dict] = {}
     spans = []
     for i, ent in enumerate(data["entities"]):
         if not isinstance(ent, dict) or not {"id", "start", "end", "label", "text"} <= set(ent):
             msgs.append(f"entity #{i} must have id, start, end, label and text")
+            continue
+        wrong = [k for k in ("id", "label", "text") if not isinstance(ent[k], str)]
+        if wrong:
+            msgs += [f"entity #{i}: {k} is a {type(ent[k]).__name__}, expected a string" for k in wrong]
             continue
         eid = ent["id"]
         if eid in ents:
@@ -82,6 +100,10 @@ def check_record(data: Any, *, same_sentence: bool = False) -> list[str]:
         if not isinstance(rel, dict) or not {"id", "label", "head", "tail"} <= set(rel):
             msgs.append(f"relation #{i} must have id, label, head and tail")
             continue
+        wrong = [k for k in ("id", "label", "head", "tail") if not isinstance(rel[k], str)]
+        if wrong:
+            msgs += [f"relation #{i}: {k} is a {type(rel[k]).__name__}, expected a string" for k in wrong]
+            continue
         rid, label = rel["id"], rel["label"]
         if rid in rel_ids:
             msgs.append(f"duplicate relation id {rid!r}")
@@ -107,6 +129,9 @@ def check_record(data: Any, *, same_sentence: bool = False) -> list[str]:
         if not isinstance(args, dict):
             msgs.append(f"relation {rid}: args must be an object")
             args = {}
+        bad_args = [role for role, eid in args.items() if not isinstance(eid, str)]
+        msgs += [f"relation {rid}: arg {role} is a {type(args[role]).__name__}, expected an entity id string" for role in bad_args]
+        args = {role: eid for role, eid in args.items() if role not in bad_args}
         for role, eid in args.items():
             if spec is not None and role not in spec.roles:
                 allowed_roles = ", ".join(sorted(spec.roles)) or "none"
@@ -155,6 +180,22 @@ def validate_path(path: str | Path, *, same_sentence: bool = False) -> list[Prob
         if not f.exists():
             problems.append(Problem(str(f), 0, "?", "file does not exist"))
             continue
-        with open(f, encoding="utf-8") as fh:
-            problems.extend(validate_lines(fh, str(f), same_sentence=same_sentence))
+        if f.is_dir():
+            problems.append(Problem(str(f), 0, "?", "is a folder, not a .jsonl file"))
+            continue
+        undecodable: list[Problem] = []
+        with open(f, "rb") as fh:
+            problems.extend(validate_lines(_utf8_lines(fh, str(f), undecodable), str(f), same_sentence=same_sentence))
+        problems.extend(undecodable)
     return problems
+
+
+def _utf8_lines(fh, file: str, problems: list[Problem]) -> Iterator[str]:
+    """Decode the lines of a binary file; at the first line that is not UTF-8, note a problem
+    naming it and stop reading (a binary file or another encoding would give one per line)."""
+    for lineno, raw in enumerate(fh, 1):
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(file, lineno, "?", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); save the file as UTF-8"))
+            return

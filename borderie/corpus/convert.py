@@ -67,7 +67,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from ..schema import ENTITY_LABELS, RELATION_SPECS, Document, Entity, Relation, write_jsonl
 from ..sentences import sentence_spans
-from ..validation import check_record, validate_path
+from ..validation import check_record, printable, validate_path
 
 FORMATS: tuple[str, ...] = ("jsonl", "labelstudio", "doccano", "brat", "conll", "docbin")
 # Suffixes that name a format unambiguously (Doccano JSONL must be named explicitly).
@@ -79,7 +79,7 @@ class ConversionError(ValueError):
     """Input that cannot be converted; the message names file, line or record, and problem."""
 
     def __init__(self, problems: str | list[str]):
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        self.problems = [printable(p) for p in ([problems] if isinstance(problems, str) else problems)]
         super().__init__("\n".join(self.problems))
 
 
@@ -163,7 +163,17 @@ def read(path: str | Path, fmt: str) -> tuple[list[Document], list[str]]:
         raise ConversionError(f"{path}: brat input must be a folder of .txt/.ann files")
     if fmt != "brat" and path.is_dir():
         raise ConversionError(f"{path}: is a folder; {fmt} input is a file")
-    located, notes = _READERS[fmt](path)
+    try:
+        located, notes = _READERS[fmt](path)
+    except UnicodeDecodeError as exc:
+        raise ConversionError(f"{path}, line {_first_undecodable_line(path)}: not UTF-8 text ({exc.reason}); save the file as UTF-8") from exc
+    except ConversionError:
+        raise
+    except (AttributeError, TypeError, KeyError, ValueError) as exc:  # a JSON shape the reader did not expect
+        raise ConversionError(
+            f"{path}: not the {fmt} layout this reader expects ({type(exc).__name__}: {exc}); "
+            f"check --from, or see the {fmt} layout in `help(borderie.corpus.convert)`"
+        ) from exc
     _check(located, str(path))
     return [doc for _, doc in located], notes
 
@@ -211,6 +221,37 @@ def _check(located: list[tuple[str, Document]], file: str) -> None:
         raise ConversionError(problems)
 
 
+def _first_undecodable_line(path: Path) -> int:
+    with open(path, "rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return n
+    return 1  # a multi-byte character cut at the end of the file
+
+
+def _utf8(path: Path) -> str:
+    """The exact text of a file (line ends kept); not UTF-8 is a ConversionError naming the file."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConversionError(f"{path}, line {line}: not UTF-8 text ({exc.reason}); save the file as UTF-8") from exc
+
+
+def _json_file(path: Path, what: str, expected: type) -> Any:
+    """A JSON file holding a value of type ``expected``, or a ConversionError saying what is wrong."""
+    try:
+        value = json.loads(_utf8(path))
+    except json.JSONDecodeError as exc:
+        raise ConversionError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}); {what}") from exc
+    if not isinstance(value, expected):
+        raise ConversionError(f"{path}: holds a JSON {type(value).__name__}, expected {what}")
+    return value
+
+
 def _fresh_ids(prefix: str, used: Iterable[str]) -> Iterator[str]:
     """``T1``, ``T2``, ... skipping ids already taken."""
     taken = set(used)
@@ -233,6 +274,15 @@ def _atomic_file(path: Path, mode: str = "w") -> Iterator[Path]:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _list_of_dicts(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(x, dict) for x in value)
+
+
+def _scalar_ids(record: dict, *keys: str) -> bool:
+    """Whether the ids under ``keys`` (when present) are strings or numbers (usable as keys)."""
+    return all(isinstance(record.get(k), (str, int, float, type(None))) for k in keys)
 
 
 def _tokens(doc: Document) -> list[tuple[int, int]]:
@@ -274,7 +324,7 @@ def _write_jsonl(docs: list[Document], path: Path) -> list[str]:
 
 def _read_labelstudio(path: Path) -> tuple[list[tuple[str, Document]], list[str]]:
     try:
-        tasks = json.loads(path.read_text(encoding="utf-8"))
+        tasks = json.loads(_utf8(path))
     except json.JSONDecodeError as exc:
         raise ConversionError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from exc
     if not isinstance(tasks, list):
@@ -287,10 +337,18 @@ def _read_labelstudio(path: Path) -> tuple[list[tuple[str, Document]], list[str]
             raise ConversionError(f"{path}, {where}: no string 'data.text'")
         doc_id = str(data.get("doc_id") or data.get("id") or task.get("id") or f"task{n}")
         meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+        if not _list_of_dicts(task.get("annotations") or []):
+            raise ConversionError(f"{path}, {where} [{doc_id}]: 'annotations' must be a list of objects")
         annotations = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
         if len(annotations) > 1:
             notes.append(f"{path}, {where} [{doc_id}]: used the first of {len(annotations)} annotations")
         results = annotations[0].get("result", []) if annotations else []
+        if not _list_of_dicts(results):
+            raise ConversionError(f"{path}, {where} [{doc_id}]: the annotation's 'result' must be a list of objects")
+        for res in results:
+            for key in ("value", "meta"):
+                if not isinstance(res.get(key) or {}, dict):
+                    raise ConversionError(f"{path}, {where} [{doc_id}]: result {res.get('id')!r}: '{key}' must be an object")
         entities: list[Entity] = []
         rel_results = []
         skipped: dict[str, int] = {}
@@ -299,7 +357,7 @@ def _read_labelstudio(path: Path) -> tuple[list[tuple[str, Document]], list[str]
             if kind == "labels":
                 val = res.get("value") or {}
                 labels = val.get("labels") or []
-                if len(labels) != 1 or not {"start", "end"} <= set(val):
+                if not isinstance(labels, list) or len(labels) != 1 or not {"start", "end"} <= set(val):
                     raise ConversionError(f"{path}, {where} [{doc_id}]: region {res.get('id')!r} must have start, end and exactly one label, has {labels}")
                 s, e = val["start"], val["end"]
                 text = val.get("text", data["text"][s:e] if isinstance(s, int) and isinstance(e, int) else "")
@@ -313,10 +371,11 @@ def _read_labelstudio(path: Path) -> tuple[list[tuple[str, Document]], list[str]
             notes.append(f"{path}, {where} [{doc_id}]: {k} result(s) of type {kind!r} ignored")
         relations: list[Relation] = []
         meta_ids = [(r.get("meta") or {}).get("id") for r in rel_results]
+        meta_ids = [None if i is None else str(i) for i in meta_ids]
         fresh = _fresh_ids("R", [i for i in meta_ids if i])
         for res, rid in zip(rel_results, meta_ids):
             labels = res.get("labels") or []
-            if len(labels) != 1:
+            if not isinstance(labels, list) or len(labels) != 1:
                 raise ConversionError(f"{path}, {where} [{doc_id}]: relation {res.get('from_id')} -> {res.get('to_id')} must have exactly one label, has {labels}")
             head, tail = str(res.get("from_id")), str(res.get("to_id"))
             if res.get("direction") == "left":
@@ -383,11 +442,16 @@ def _read_doccano(path: Path) -> tuple[list[tuple[str, Document]], list[str]]:
                     raise ConversionError(f"{path}, {where} [{doc_id}]: 'label' must be a list of [start, end, LABEL]")
                 raw_ents = [{"id": i, "start_offset": s, "end_offset": e, "label": lab} for i, (s, e, lab) in enumerate(rec["label"])]
             raw_ents = raw_ents or []
+            for key, value in (("entities", raw_ents), ("relations", rec.get("relations") or []), ("Comments", rec.get("Comments") or [])):
+                if not isinstance(value, list):
+                    raise ConversionError(f"{path}, {where} [{doc_id}]: '{key}' is a {type(value).__name__}, expected a list")
             for i, ent in enumerate(raw_ents):
                 if not isinstance(ent, dict) or not {"label", "start_offset", "end_offset"} <= set(ent):
                     raise ConversionError(f"{path}, {where} [{doc_id}]: entity #{i} must have label, start_offset and end_offset")
                 if not (isinstance(ent["start_offset"], int) and isinstance(ent["end_offset"], int)):
                     raise ConversionError(f"{path}, {where} [{doc_id}]: entity #{i} offsets must be integers")
+                if not _scalar_ids(ent, "id", "schema_id"):
+                    raise ConversionError(f"{path}, {where} [{doc_id}]: entity #{i}: 'id' and 'schema_id' must be numbers or strings")
             order = sorted(range(len(raw_ents)), key=lambda i: (raw_ents[i]["start_offset"], raw_ents[i]["end_offset"]))
             fresh = _fresh_ids("T", [e["schema_id"] for e in raw_ents if e.get("schema_id")])
             new_id = {i: raw_ents[i].get("schema_id") or next(fresh) for i in order}
@@ -404,6 +468,8 @@ def _read_doccano(path: Path) -> tuple[list[tuple[str, Document]], list[str]]:
             for i, rel in enumerate(raw_rels):
                 if not isinstance(rel, dict) or not {"from_id", "to_id", "type"} <= set(rel):
                     raise ConversionError(f"{path}, {where} [{doc_id}]: relation #{i} must have from_id, to_id and type")
+                if not _scalar_ids(rel, "from_id", "to_id", "schema_id") or not isinstance(rel.get("args") or {}, dict) or not _scalar_ids(rel.get("args") or {}, *(rel.get("args") or {})):
+                    raise ConversionError(f"{path}, {where} [{doc_id}]: relation #{i}: from_id, to_id, schema_id and args values must be numbers or strings, args an object")
                 args = {role: by_tool_id.get(eid, str(eid)) for role, eid in (rel.get("args") or {}).items()}
                 relations.append(Relation(
                     rel.get("schema_id") or next(fresh_r), rel["type"],
@@ -447,7 +513,7 @@ _T_LINE = re.compile(r"^(T\S*)\t(\S+) ([0-9; ]+)\t(.*)$")
 _R_LINE = re.compile(r"^(R\S*)\t(\S+) (\S+?):(\S+) (\S+?):(\S+)\s*$")
 _NOTE_LINE = re.compile(r"^#\S*\tAnnotatorNotes (\S+)\t(.*)$")
 _ARG_NOTE = re.compile(r"^(?:[a-z]+=\S+)(?: [a-z]+=\S+)*$")
-_SAFE_ID = re.compile(r"^[\w.\-]+$")
+_SAFE_ID = re.compile(r"^(?!\.+\Z)[\w.\-]+\Z")  # a plain file name: not "." or "..", no separators or line breaks
 
 
 def _read_brat(folder: Path) -> tuple[list[tuple[str, Document]], list[str]]:
@@ -457,16 +523,15 @@ def _read_brat(folder: Path) -> tuple[list[tuple[str, Document]], list[str]]:
             raise ConversionError(f"{ann}: no {ann.stem}.txt beside it")
     for txt in sorted(folder.glob("*.txt")):
         doc_id = txt.stem
-        with open(txt, encoding="utf-8", newline="") as fh:
-            text = fh.read()
+        text = _utf8(txt)
         ann = txt.with_suffix(".ann")
         meta_file = folder / f"{doc_id}.meta.json"
-        meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.exists() else {}
+        meta = _json_file(meta_file, "a JSON object of document metadata", dict) if meta_file.exists() else {}
         entities: list[Entity] = []
         relations: list[Relation] = []
         arg_notes: dict[str, tuple[int, str]] = {}
         ignored: dict[str, int] = {}
-        lines = ann.read_text(encoding="utf-8").splitlines() if ann.exists() else []
+        lines = _utf8(ann).splitlines() if ann.exists() else []
         for n, line in enumerate(lines, 1):
             if not line.strip():
                 continue
@@ -678,6 +743,8 @@ def _read_conll(path: Path) -> tuple[list[tuple[str, Document]], list[str]]:
                             cur.meta = json.loads(value)
                         except json.JSONDecodeError as exc:
                             raise ConversionError(f"{path}, line {n}: '# meta =' is not valid JSON ({exc.msg})") from exc
+                        if not isinstance(cur.meta, dict):
+                            raise ConversionError(f"{path}, line {n}: '# meta =' must be a JSON object")
                 continue
             cols = line.split("\t") if "\t" in line else line.split()
             if len(cols) < 2 or not cols[0]:

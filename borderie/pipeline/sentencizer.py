@@ -19,8 +19,6 @@ class NewsSentencizer:
             return doc
         starts = {s for s, _ in sentence_spans(doc.text)}
         for i, token in enumerate(doc):
-            token.is_sent_start = i == 0 or token.idx in starts or (
-                # a whitespace token holding a line break closes the previous sentence
-                doc[i - 1].is_space and "\n" in doc[i - 1].text
-            )
+            # line breaks inside a sentence do not end it: sentence_spans decides
+            token.is_sent_start = i == 0 or token.idx in starts
         return doc
