@@ -110,7 +110,7 @@ def test_binary_stdin_and_binary_files(tmp_path):
         one_line_error(runner.invoke(app, command), 1, "photo.png", "not UTF-8")
     utf16 = tmp_path / "utf16.txt"
     utf16.write_bytes(SENT.encode("utf-16-le"))
-    one_line_error(runner.invoke(app, ["extract", str(utf16)]), 1, "utf16.txt", "NUL")
+    one_line_error(runner.invoke(app, ["extract", str(utf16)]), 1, "utf16.txt", "not UTF-8")
 
 
 def test_rich_markup_in_ids_and_file_names_is_printed_as_is(tmp_path):

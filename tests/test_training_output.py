@@ -62,6 +62,13 @@ def test_a_model_folder_holding_other_files_needs_force(tmp_path):
     assert (model / "my_notes.md").exists()
 
 
+def test_a_base_that_is_not_a_model_is_refused_by_the_library_too(tmp_path):
+    with pytest.raises(TrainingArgumentError, match="no such folder"):
+        run(tmp_path / "out", base=tmp_path / "missing")
+    with pytest.raises(TrainingArgumentError, match="not a borderie model"):
+        run(tmp_path / "out", base=FIXTURES)
+
+
 def test_a_config_or_base_inside_the_output_is_refused(tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
@@ -77,8 +84,8 @@ def test_a_config_or_base_inside_the_output_is_refused(tmp_path):
     [
         (["--train", "missing.jsonl"], "--train missing.jsonl: no such file"),
         (["--dev", "."], "--dev .: is a folder"),
-        (["--base", "no/such/model"], "--base no/such/model: no such folder"),
-        (["--base", str(FIXTURES)], "not a borderie model"),
+        (["--base", "no/such/model"], "--base no/such/model"),
+        (["--base", str(FIXTURES)], "no borderie model"),
         (["--config", str(TINY)], "--config"),
         (["--config", "GARBAGE"], "not a training config"),
         (["--config", "EMPTY_SECTIONS"], "no [nlp], [components], [training] section"),
