@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from ..cleaning import clean_text
+from ..cleaning import clean_text, is_invisible
 
 _FALLBACK = re.compile(r"\d+(?:[.,]\d+)+|[\w\u0300-\u036f]+(?:['’][\w\u0300-\u036f]+)*|[^\w\s]", re.UNICODE)
 _LINE = re.compile(r"[^\n\r\u2028\u2029\x0b\x0c\x85]+")
@@ -62,11 +62,24 @@ def align_words(text: str, words: list[str], offset: int = 0, *, refine: bool = 
     """
     spans: list[tuple[int, int]] = []
     pos = 0
+    n = len(text)
     for word in words:
-        syl_spans: list[tuple[int, int]] = []
         p = pos
+        while p < n and text[p].isspace():
+            p += 1
+        if word and text.startswith(word, p) and " ".join(word.split()) == word:
+            # the common case, the word as it stands in the text: the same spans as
+            # the syllable-by-syllable alignment below, found in one comparison
+            q = p + len(word)
+            if refine:
+                spans.extend((offset + a, offset + b) for a, b in refine_span(text, p, q))
+            else:
+                spans.append((offset + p, offset + q))
+            pos = q
+            continue
+        syl_spans: list[tuple[int, int]] = []
         for syl in word.split():
-            while p < len(text) and text[p].isspace():
+            while p < n and text[p].isspace():
                 p += 1
             q = p + len(syl)
             if not (text.startswith(syl, p) or _key(text[p:q]) == _key(syl)):
@@ -87,6 +100,7 @@ def align_words(text: str, words: list[str], offset: int = 0, *, refine: bool = 
 
 
 _PIECE = re.compile(r"[^\s\-–—/]+|[\-–—/]")
+_SPLITS = re.compile(r"[\s\-–—/]")
 
 
 def _case_class(piece: str) -> str:
@@ -106,6 +120,10 @@ def refine_span(text: str, start: int, end: int) -> list[tuple[int, int]]:
     and end at such points, so words are cut at hyphens and slashes and where
     syllables change between capitalized and lower-case.
     """
+    if end <= start:
+        return []
+    if _SPLITS.search(text, start, end) is None:  # one syllable: nothing to cut
+        return [(start, end)]
     pieces = [(start + m.start(), start + m.end()) for m in _PIECE.finditer(text[start:end])]
     out: list[tuple[int, int]] = []
     for a, b in pieces:
@@ -154,8 +172,17 @@ class WordTokenizer:
         characters dropped), so NFD input or a stray zero-width space gives the
         same token boundaries; spans are mapped back to ``text``.
         """
-        clean = clean_text(text)
-        return _merge_overlaps([clean.to_original(s, e) for s, e in self._clean_spans(clean.text)])
+        clean = clean_text(text)  # one regular-expression match when text is already canonical
+        spans = self._clean_spans(clean.text)
+        if clean.is_identity:
+            return spans
+        out = []
+        for s, e in spans:
+            s, e = clean.to_original(s, e)
+            while e < len(text) and is_invisible(text[e]):  # "Sơn\u200b trao": no token of its own
+                e += 1
+            out.append((s, e))
+        return _merge_overlaps(out)
 
     def _clean_spans(self, text: str) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
