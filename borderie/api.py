@@ -63,9 +63,10 @@ MAX_PIECE = 50_000
 BATCH_CHARS = 40_000
 
 
-def _pieces(text: str, limit: int = MAX_PIECE) -> Iterator[tuple[int, str]]:
+def _pieces(text: str, limit: int | None = None) -> Iterator[tuple[int, str]]:
     """``(offset, piece)`` pairs covering ``text``, cut after line breaks (or spaces) near
-    ``limit``; made one at a time, so a huge text is never copied whole."""
+    ``limit`` (default ``MAX_PIECE``); made one at a time, so a huge text is never copied whole."""
+    limit = limit or MAX_PIECE
     start = 0
     while len(text) - start > limit:
         cut = text.rfind("\n", start, start + limit)
@@ -236,10 +237,10 @@ def _worker(nlp_path: str | None, tasks, results, batch_size: int, batch_chars: 
         number, records = job
         try:
             docs = [d.to_dict() for d in _extract_serial(nlp, records, batch_size, batch_chars)]
-        except Exception:
+        except Exception as exc:
             first, last = records[0], records[-1]
             where = f"records {first[0]}-{last[0]}" + (f" (ids {first[2]!r}..{last[2]!r})" if first[2] else "")
-            results.put((number, None, f"{where}: {traceback.format_exc()}"))
+            results.put((number, None, f"{where}: {type(exc).__name__}: {exc}\n\nworker traceback:\n{traceback.format_exc()}"))
         else:
             results.put((number, docs, None))
 

@@ -134,8 +134,110 @@ def test_offsets_always_index_the_original_string(nlp, words, how):
     doc = borderie.extract(text, nlp=nlp)
     for e in doc.entities:
         assert 0 <= e.start < e.end <= len(text) and text[e.start : e.end] == e.text
+        assert e.text == e.text.strip()
     ids = {e.id for e in doc.entities}
     assert all(r.head in ids and r.tail in ids for r in doc.relations)
+
+
+def test_entities_never_start_or_end_with_whitespace(nlp):
+    doc = borderie.extract("Năm\n2025 Bộ Công an bắt giữ 3 đối tượng.", nlp=nlp)
+    assert doc.entities
+    for e in doc.entities:
+        assert e.text == e.text.strip(), e
+    assert {"Bộ Công an", "3 đối tượng"} <= {e.text for e in doc.entities}
+
+
+def test_a_format_character_inside_a_name_does_not_cut_it(nlp):
+    clean = "Đoàn công tác đến tỉnh Lạng Sơn."
+    messy = clean.replace("Lạng", "Lạ\u2066ng")
+    a, b = borderie.extract(clean, nlp=nlp), borderie.extract(messy, nlp=nlp)
+    assert [(e.label, e.text.replace("\u2066", "")) for e in b.entities] == [(e.label, e.text) for e in a.entities]
+    assert any(e.text.endswith("Lạ\u2066ng Sơn") for e in b.entities)
+
+
+def test_a_bad_item_raises_naming_the_record(nlp):
+    items = [SENT, {"id": "a7", "text": None}, SENT]
+    with pytest.raises(TypeError, match="record 1 \\(id 'a7'\\)"):
+        list(borderie.extract_many(items, nlp=nlp))
+
+
+def test_long_documents_are_converted_piece_by_piece(nlp, monkeypatch):
+    import gc
+
+    from spacy.tokens import Doc
+
+    from borderie import api
+
+    monkeypatch.setattr(api, "MAX_PIECE", 300)
+    live = []
+    add = api._DocumentBuilder.add
+
+    def counting_add(self, offset, sdoc):
+        add(self, offset, sdoc)
+        live.append(sum(isinstance(o, Doc) for o in gc.get_objects()))
+
+    monkeypatch.setattr(api._DocumentBuilder, "add", counting_add)
+    text = "\n".join([SENT] * 40)
+    doc = next(borderie.extract_many([text], nlp=nlp, batch_size=2))
+    assert len(live) > 10  # that many pieces
+    assert max(live) <= 6  # pieces in flight, not pieces so far
+    assert all(text[e.start : e.end] == e.text for e in doc.entities)
+    assert len([e for e in doc.entities if e.text == "Trung Quốc"]) == 40
+
+
+def test_two_processes_give_the_same_documents(nlp):
+    texts = [SENT, "", {"id": "r2", "text": "Đồn Biên phòng Chi Ma bắt giữ hai đối tượng.", "meta": {"date": "2024-01-02"}}] * 3
+    one = [d.to_dict() for d in borderie.extract_many(texts, nlp=nlp)]
+    two = [d.to_dict() for d in borderie.extract_many(texts, nlp=nlp, n_process=2, batch_size=2)]
+    assert one == two
+
+
+def test_closing_the_stream_early_stops_the_workers(nlp):
+    import multiprocessing
+
+    docs = borderie.extract_many([SENT] * 200, nlp=nlp, n_process=2, batch_size=4)
+    first = next(docs)
+    assert first.text == SENT
+    docs.close()
+    assert multiprocessing.active_children() == []
+
+
+def test_a_bad_item_stops_the_workers_and_names_the_record(nlp):
+    import multiprocessing
+
+    items = [SENT] * 10 + [42] + [SENT] * 10
+    with pytest.raises(TypeError, match="record 10"):
+        list(borderie.extract_many(items, nlp=nlp, n_process=2, batch_size=2))
+    assert multiprocessing.active_children() == []
+
+
+def _failing_worker(how):
+    from borderie import api
+
+    serial = api._extract_serial
+
+    def run(nlp, records, batch_size, batch_chars):
+        if any(text == "boom" for _, text, _, _ in records):
+            if how == "raise":
+                raise ValueError("cannot read this")
+            import os
+
+            os._exit(3)
+        return serial(nlp, records, batch_size, batch_chars)
+
+    return run
+
+
+@pytest.mark.parametrize("how, message", [("raise", "records 2-3: ValueError: cannot read this"), ("die", "exit code 3")])
+def test_a_failing_worker_raises_instead_of_hanging(nlp, monkeypatch, how, message):
+    import multiprocessing
+
+    from borderie import api
+
+    monkeypatch.setattr(api, "_extract_serial", _failing_worker(how))
+    with pytest.raises(RuntimeError, match=message):
+        list(borderie.extract_many([SENT, SENT, SENT, "boom", SENT], nlp=nlp, n_process=2, batch_size=2))
+    assert multiprocessing.active_children() == []
 
 
 @pytest.mark.slow

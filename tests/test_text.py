@@ -2,6 +2,7 @@
 
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.vocab import Vocab
@@ -75,3 +76,32 @@ def test_sentences_of_news_text():
 def test_stray_combining_mark_after_a_precomposed_letter():
     text = "Ướ́c tính của anh H., đã có khoảng 30-40 cửa hàng."
     assert TOKENIZER(text).text == text
+
+
+INVISIBLE_FORMAT = ["\u2066", "\u2069", "\u061c", "\u180e", "\u034f", "\ufe0f", "\U000e0041", "\x1c", "\x1f", "\u200b"]
+
+
+@pytest.mark.parametrize("ch", INVISIBLE_FORMAT)
+def test_format_characters_are_dropped_without_cutting_the_word(ch):
+    text = f"tỉnh Lạ{ch}ng Sơn"
+    clean = clean_text(text)
+    assert clean.text == "tỉnh Lạng Sơn"
+    start, end = clean.to_original(5, 13)  # "Lạng Sơn"
+    assert text[start:end] == f"Lạ{ch}ng Sơn"
+    words = [t.text for t in TOKENIZER(text) if not t.is_space]
+    assert f"Lạ{ch}ng Sơn" in words
+
+
+def test_clean_text_of_clean_text_is_the_identity():
+    text = "Bộ đội Biên phòng tỉnh Lạng Sơn\ntrao trả 12 công dân."
+    clean = clean_text(text)
+    assert clean.is_identity and clean.text == text and clean.to_original(4, 7) == (4, 7)
+    messy = clean_text("  Bộ  đội\r\n\r\nBiên phòng ")
+    assert not messy.is_identity and clean_text(messy.text).is_identity
+
+
+def test_spans_never_end_on_an_invisible_character():
+    text = "Lạng Sơn\u200b trao trả"
+    clean = clean_text(text)
+    start, end = clean.to_original(0, 8)
+    assert text[start:end] == "Lạng Sơn"
