@@ -717,20 +717,34 @@ def _markdown(summary: dict, systems: dict, coarse: dict, on_gold, coarse_labels
     return "\n".join(lines) + "\n"
 
 
+class Baseline(str, Enum):
+    none = "none"
+    underthesea_tokenize = "underthesea-tokenize"
+    underthesea_ner = "underthesea-ner"
+
+
 @app.command()
 def benchmark(
     data: Path = typer.Option(Path("../shared/realnews/general.jsonl"), help="JSONL with a text field."),
     limit: Optional[int] = typer.Option(None, min=1, help="Use the first N records."),
-    n_process: List[int] = typer.Option([1], help="Worker counts to measure (repeatable)."),
+    n_process: List[int] = typer.Option([1], min=1, help="Worker counts to measure (repeatable)."),
+    baseline: List[Baseline] = typer.Option(
+        [Baseline.underthesea_tokenize], help="Systems measured beside borderie (repeatable): none, underthesea-tokenize, underthesea-ner (slow; first 30 texts)."
+    ),
+    stages: bool = typer.Option(True, help="Also time each stage (tokenize, tok2vec+ner, relations, ...) on its own."),
     model: Optional[Path] = typer.Option(None, help="Model folder (default: the shipped model)."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the measurements as JSON."),
 ) -> None:
-    """Words/s, docs/s, latency, load time and peak RSS, beside underthesea."""
+    """Words/s (with and without relations, per stage, per worker count), latency, load time
+    and peak RSS, beside underthesea word segmentation."""
     from .benchmark import read_texts, run_benchmark
     from .modelcheck import ModelError
 
     if not data.exists():
         fail(f"{data}: no such file (pass --data FILE.jsonl)", 2)
+    names = [b.value for b in baseline]
+    if "none" in names and len(set(names)) > 1:
+        fail("--baseline none cannot be combined with other baselines", 2)
     _check_output(json_out, "--json", inputs=(data,))
     try:
         texts = read_texts(data, limit=limit)
@@ -739,16 +753,30 @@ def benchmark(
     if not all(isinstance(t, str) for t in texts):
         fail(f"{data}: a record's 'text' is not a string")
     try:
-        result = run_benchmark(texts, model=model, n_process=n_process, progress=True)
+        result = run_benchmark(texts, model=model, n_process=n_process, baselines=names, stages=stages, progress=True)
     except (FileNotFoundError, ModelError) as exc:  # a bad --model
         fail(str(exc), 2)
-    table = Table(title=f"benchmark on {data} ({result['rows'][0]['docs']} docs, {result['rows'][0]['words']} words)")
-    for col in ("system", "words/s", "docs/s", "p50 ms", "p95 ms", "ratio"):
+    first = result["rows"][0]
+    tokenize = next((r for r in result["rows"] if r["system"] == "underthesea word_tokenize"), None)
+    table = Table(title=f"benchmark on {data} ({first['docs']} docs, {first['words']} words)")
+    for col in ("system", "words/s", "words/CPU s", "docs/s", "p50 ms", "p95 ms", "× underthesea tokenize"):
         table.add_column(col)
     for r in result["rows"]:
-        table.add_row(r["system"], str(r["words_per_s"]), str(r["docs_per_s"]), str(r.get("p50_ms", "")), str(r.get("p95_ms", "")), str(r["ratio_to_borderie"]))
+        ratio = f"{r['words_per_s'] / tokenize['words_per_s']:.2f}" if tokenize and r["words_per_s"] else ""
+        table.add_row(r["system"], f"{r['words_per_s']:,.0f}", f"{r['words_per_cpu_s']:,.0f}" if r["words_per_cpu_s"] else "", str(r["docs_per_s"]), str(r.get("p50_ms", "")), str(r.get("p95_ms", "")), ratio)
     out.print(table)
-    out.print(f"model load {result['load_seconds']} s; peak RSS after borderie {result['peak_rss_mb_after_borderie']} MB")
+    if result["stages"]:
+        st = Table(title="stages, one process, each timed on its own")
+        for col in ("stage", "seconds", "words/s", "share"):
+            st.add_column(col)
+        for r in result["stages"]:
+            st.add_row(r["stage"], str(r["seconds"]), f"{r['words_per_s']:,.0f}" if r["words_per_s"] else "", f"{r['share']:.0%}")
+        out.print(st)
+    scaling = ", ".join(f"n_process={n}: {x}x" for n, x in result["scaling"].items())
+    out.print(
+        f"model load {result['load_seconds']} s (+{result['warmup_seconds']} s first document); peak RSS {result['peak_rss_mb_after_borderie']} MB "
+        f"(largest worker {result['peak_rss_mb_workers']} MB); scaling {scaling or '-'}"
+    )
     if json_out:
         json_out.write_text(json.dumps(result, indent=2), encoding="utf-8")
 

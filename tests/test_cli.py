@@ -102,9 +102,28 @@ def test_benchmark_reports_borderie_and_underthesea_rows(tmp_path):
     result = json.loads(out.read_text(encoding="utf-8"))
     systems = [r["system"] for r in result["rows"]]
     assert systems[0] == "borderie extract_many (n_process=1)"
-    assert "underthesea word_tokenize" in systems and any(s.startswith("underthesea ner") for s in systems)
+    assert "borderie extract_many without relations (n_process=1)" in systems
+    assert "underthesea word_tokenize" in systems and not any(s.startswith("underthesea ner") for s in systems)
     assert all(r["docs"] == 2 and r["words_per_s"] > 0 for r in result["rows"])
+    assert result["ratio_to_underthesea_tokenize"]["borderie extract_many (n_process=1)"] > 0
+    assert {"tokenize", "tok2vec+ner", "relations"} <= {s["stage"] for s in result["stages"]}
     assert result["load_seconds"] >= 0 and result["peak_rss_mb_end"] > 0
+
+
+def test_benchmark_scaling_without_baselines(tmp_path):
+    out = tmp_path / "bench.json"
+    args = ["benchmark", "--data", str(FIXTURES / "tiny.jsonl"), "--limit", "2", "--n-process", "1", "--n-process", "2", "--baseline", "none", "--no-stages", "--json", str(out)]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert not any(r["system"].startswith("underthesea") for r in result["rows"])
+    assert set(result["scaling"]) == {"1", "2"} and result["stages"] == []
+    assert result["peak_rss_mb_workers"] > 0
+
+
+def test_benchmark_refuses_none_with_another_baseline(tmp_path):
+    res = runner.invoke(app, ["benchmark", "--data", str(FIXTURES / "tiny.jsonl"), "--baseline", "none", "--baseline", "underthesea-ner"])
+    assert res.exit_code == 2 and "cannot be combined" in res.output
 
 
 def test_benchmark_missing_data_exits_2(tmp_path):
