@@ -764,14 +764,14 @@ def benchmark(
     for r in result["rows"]:
         ratio = f"{r['words_per_s'] / tokenize['words_per_s']:.2f}" if tokenize and r["words_per_s"] else ""
         table.add_row(r["system"], f"{r['words_per_s']:,.0f}", f"{r['words_per_cpu_s']:,.0f}" if r["words_per_cpu_s"] else "", str(r["docs_per_s"]), str(r.get("p50_ms", "")), str(r.get("p95_ms", "")), ratio)
-    out.print(table)
+    out.print(table, width=max(out.width, 130))
     if result["stages"]:
         st = Table(title="stages, one process, each timed on its own")
         for col in ("stage", "seconds", "words/s", "share"):
             st.add_column(col)
         for r in result["stages"]:
             st.add_row(r["stage"], str(r["seconds"]), f"{r['words_per_s']:,.0f}" if r["words_per_s"] else "", f"{r['share']:.0%}")
-        out.print(st)
+        out.print(st, width=max(out.width, 130))
     scaling = ", ".join(f"n_process={n}: {x}x" for n, x in result["scaling"].items())
     out.print(
         f"model load {result['load_seconds']} s (+{result['warmup_seconds']} s first document); peak RSS {result['peak_rss_mb_after_borderie']} MB "
