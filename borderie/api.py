@@ -268,13 +268,14 @@ def _extract_parallel(nlp, records: Iterable[_Record], batch_size: int, batch_ch
     if nlp_path is None:  # build the cleaner's table and load the segmenter once, before the fork
         nlp.make_doc(clean_text("Biên phòng\u200b").text)
     tasks, results = ctx.Queue(), ctx.Queue()
-    _worker_nlp = nlp if nlp_path is None else None
     workers = [ctx.Process(target=_worker, args=(nlp_path, tasks, results, batch_size, batch_chars), daemon=True) for _ in range(n_process)]
-    try:
-        for w in workers:
-            w.start()
-    finally:
-        _worker_nlp = None
+    with _lock:  # another thread's extract_many must not swap the pipeline mid-start
+        _worker_nlp = nlp if nlp_path is None else None
+        try:
+            for w in workers:
+                w.start()
+        finally:
+            _worker_nlp = None
     batches = _budgeted(iter(records), batch_size, batch_chars, lambda record: len(record[1]))
     finished: dict[int, list[dict]] = {}
     sent = next_out = 0
@@ -331,8 +332,8 @@ def extract_many(
     """Stream Documents for many texts, in input order.
 
     Items are strings or records with ``text`` (and optional ``id`` and ``meta``);
-    an item that is neither raises ``TypeError`` naming its position as soon as it
-    is read. Texts are batched up to ``batch_size`` documents or ``batch_chars``
+    an item that is neither raises ``TypeError`` naming its position, right after
+    the documents before it (so is any error raised while reading ``texts``). Texts are batched up to ``batch_size`` documents or ``batch_chars``
     characters, whichever comes first (peak memory grows with the characters in a
     batch); a text longer than 50,000 characters is run in pieces, each converted
     as soon as it is done. ``n_process > 1`` runs everything in that many worker
@@ -347,7 +348,17 @@ def extract_many(
     if batch_size < 1 or batch_chars < 1 or n_process < 1:
         raise ValueError(f"batch_size, batch_chars and n_process must be >= 1, got {batch_size}, {batch_chars}, {n_process}")
     nlp = nlp or load()
+    failure: list[Exception] = []
+
+    def until_failure(records: Iterator[_Record]) -> Iterator[_Record]:
+        try:
+            yield from records
+        except Exception as exc:  # re-raised below, once the records before it are done
+            failure.append(exc)
+
     if n_process == 1:
-        yield from _extract_serial(nlp, _records(texts), batch_size, batch_chars)
+        yield from _extract_serial(nlp, until_failure(_records(texts)), batch_size, batch_chars)
     else:
-        yield from _extract_parallel(nlp, _records(texts), batch_size, batch_chars, n_process)
+        yield from _extract_parallel(nlp, until_failure(_records(texts)), batch_size, batch_chars, n_process)
+    if failure:
+        raise failure[0]

@@ -155,10 +155,11 @@ def test_a_format_character_inside_a_name_does_not_cut_it(nlp):
     assert any(e.text.endswith("Lạ\u2066ng Sơn") for e in b.entities)
 
 
-def test_a_bad_item_raises_naming_the_record(nlp):
-    items = [SENT, {"id": "a7", "text": None}, SENT]
+def test_a_bad_item_raises_naming_the_record_after_the_documents_before_it(nlp):
+    docs = borderie.extract_many([SENT, {"id": "a7", "text": None}, SENT], nlp=nlp)
+    assert next(docs).text == SENT
     with pytest.raises(TypeError, match="record 1 \\(id 'a7'\\)"):
-        list(borderie.extract_many(items, nlp=nlp))
+        next(docs)
 
 
 def test_long_documents_are_converted_piece_by_piece(nlp, monkeypatch):
@@ -206,8 +207,11 @@ def test_a_bad_item_stops_the_workers_and_names_the_record(nlp):
     import multiprocessing
 
     items = [SENT] * 10 + [42] + [SENT] * 10
+    done = []
     with pytest.raises(TypeError, match="record 10"):
-        list(borderie.extract_many(items, nlp=nlp, n_process=2, batch_size=2))
+        for doc in borderie.extract_many(items, nlp=nlp, n_process=2, batch_size=2):
+            done.append(doc)
+    assert len(done) == 10
     assert multiprocessing.active_children() == []
 
 
