@@ -717,7 +717,7 @@ def _markdown(summary: dict, systems: dict, coarse: dict, on_gold, coarse_labels
     return "\n".join(lines) + "\n"
 
 
-class Baseline(str, Enum):
+class BenchmarkBaseline(str, Enum):
     none = "none"
     underthesea_tokenize = "underthesea-tokenize"
     underthesea_ner = "underthesea-ner"
@@ -728,8 +728,8 @@ def benchmark(
     data: Path = typer.Option(Path("../shared/realnews/general.jsonl"), help="JSONL with a text field."),
     limit: Optional[int] = typer.Option(None, min=1, help="Use the first N records."),
     n_process: List[int] = typer.Option([1], min=1, help="Worker counts to measure (repeatable)."),
-    baseline: List[Baseline] = typer.Option(
-        [Baseline.underthesea_tokenize], help="Systems measured beside borderie (repeatable): none, underthesea-tokenize, underthesea-ner (slow; first 30 texts)."
+    baseline: List[BenchmarkBaseline] = typer.Option(
+        [BenchmarkBaseline.underthesea_tokenize], help="Systems measured beside borderie (repeatable): none, underthesea-tokenize, underthesea-ner (slow; first 30 texts)."
     ),
     stages: bool = typer.Option(True, help="Also time each stage (tokenize, tok2vec+ner, relations, ...) on its own."),
     model: Optional[Path] = typer.Option(None, help="Model folder (default: the shipped model)."),
@@ -757,23 +757,25 @@ def benchmark(
     except (FileNotFoundError, ModelError) as exc:  # a bad --model
         fail(str(exc), 2)
     first = result["rows"][0]
+    wide = out if out.is_terminal else Console(width=150)  # a file or pipe gets whole rows
     tokenize = next((r for r in result["rows"] if r["system"] == "underthesea word_tokenize"), None)
     table = Table(title=f"benchmark on {data} ({first['docs']} docs, {first['words']} words)")
     for col in ("system", "words/s", "words/CPU s", "docs/s", "p50 ms", "p95 ms", "× underthesea tokenize"):
         table.add_column(col)
     for r in result["rows"]:
         ratio = f"{r['words_per_s'] / tokenize['words_per_s']:.2f}" if tokenize and r["words_per_s"] else ""
-        table.add_row(r["system"], f"{r['words_per_s']:,.0f}", f"{r['words_per_cpu_s']:,.0f}" if r["words_per_cpu_s"] else "", str(r["docs_per_s"]), str(r.get("p50_ms", "")), str(r.get("p95_ms", "")), ratio)
-    out.print(table, width=max(out.width, 130))
+        rates = [f"{r[k]:,.0f}" if r[k] else "" for k in ("words_per_s", "words_per_cpu_s")]
+        table.add_row(r["system"], *rates, str(r["docs_per_s"]), str(r.get("p50_ms", "")), str(r.get("p95_ms", "")), ratio)
+    wide.print(table)
     if result["stages"]:
         st = Table(title="stages, one process, each timed on its own")
         for col in ("stage", "seconds", "words/s", "share"):
             st.add_column(col)
         for r in result["stages"]:
             st.add_row(r["stage"], str(r["seconds"]), f"{r['words_per_s']:,.0f}" if r["words_per_s"] else "", f"{r['share']:.0%}")
-        out.print(st, width=max(out.width, 130))
+        wide.print(st)
     scaling = ", ".join(f"n_process={n}: {x}x" for n, x in result["scaling"].items())
-    out.print(
+    wide.print(
         f"model load {result['load_seconds']} s (+{result['warmup_seconds']} s first document); peak RSS {result['peak_rss_mb_after_borderie']} MB "
         f"(largest worker {result['peak_rss_mb_workers']} MB); scaling {scaling or '-'}"
     )
