@@ -223,15 +223,23 @@ _POLL_SECONDS = 1.0
 _worker_nlp: Any = None
 
 
-def _worker(nlp_path: str | None, tasks, results, batch_size: int, batch_chars: int) -> None:
-    """Worker process: ``(batch number, records)`` in, ``(batch number, documents, error)`` out."""
+def _worker(nlp_path: str | None, parent: int, tasks, results, batch_size: int, batch_chars: int) -> None:
+    """Worker process: ``(batch number, records)`` in, ``(batch number, documents, error)`` out.
+    Stops at ``None``, or when the parent process ``parent`` is gone (killed, not closed)."""
+    import os
+    import queue
     import signal
     import traceback
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
     nlp = _worker_nlp if _worker_nlp is not None else load(nlp_path)
     while True:
-        job = tasks.get()
+        try:
+            job = tasks.get(timeout=_POLL_SECONDS * 5)
+        except queue.Empty:
+            if os.getppid() != parent:
+                return
+            continue
         if job is None:
             return
         number, records = job
@@ -255,6 +263,7 @@ def _extract_parallel(nlp, records: Iterable[_Record], batch_size: int, batch_ch
     error stops the workers.
     """
     import multiprocessing as mp
+    import os
     import queue
 
     global _worker_nlp
@@ -268,7 +277,8 @@ def _extract_parallel(nlp, records: Iterable[_Record], batch_size: int, batch_ch
     if nlp_path is None:  # build the cleaner's table and load the segmenter once, before the fork
         nlp.make_doc(clean_text("Biên phòng\u200b").text)
     tasks, results = ctx.Queue(), ctx.Queue()
-    workers = [ctx.Process(target=_worker, args=(nlp_path, tasks, results, batch_size, batch_chars), daemon=True) for _ in range(n_process)]
+    args = (nlp_path, os.getpid(), tasks, results, batch_size, batch_chars)
+    workers = [ctx.Process(target=_worker, args=args, daemon=True) for _ in range(n_process)]
     with _lock:  # another thread's extract_many must not swap the pipeline mid-start
         _worker_nlp = nlp if nlp_path is None else None
         try:
