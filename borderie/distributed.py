@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .api import BATCH_CHARS
-from .schema import ARG_ROLES, Document, Entity, Relation
+from .schema import ARG_ROLES, Document, Entity, Relation, json_lines
 
 PART_GLOB = "part-*.parquet"
 MANIFEST = "_borderie.json"
@@ -54,20 +54,13 @@ def iter_records(paths: Iterable[str | Path], *, text_field: str = "text") -> It
         if path.suffix != ".jsonl":
             yield {"id": str(name), "text": path.read_text(encoding="utf-8"), "meta": {}}
             continue
-        with path.open(encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{name}, line {n}: not valid JSON ({exc.msg})") from None
-                if not isinstance(rec, dict) or not isinstance(rec.get(text_field), str):
-                    raise InputError(f"{name}, line {n}: no string field {text_field!r} (use --text-field to name the text field)")
-                meta = rec.get("meta") or {}
-                if not isinstance(meta, dict):
-                    raise InputError(f"{name}, line {n}: 'meta' must be an object, got {type(meta).__name__}")
-                yield {"id": str(rec.get("id", f"{name}:{n}")), "text": rec[text_field], "meta": meta}
+        for n, rec in json_lines(path, InputError):
+            if not isinstance(rec, dict) or not isinstance(rec.get(text_field), str):
+                raise InputError(f"{name}, line {n}: no string field {text_field!r} (use --text-field to name the text field)")
+            meta = rec.get("meta") or {}
+            if not isinstance(meta, dict):
+                raise InputError(f"{name}, line {n}: 'meta' must be an object, got {type(meta).__name__}")
+            yield {"id": str(rec.get("id", f"{name}:{n}")), "text": rec[text_field], "meta": meta}
 
 
 def partitions(records: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:

@@ -24,35 +24,26 @@ class PretrainError(ValueError):
     """Bad pretraining input; the message names the file and the problem."""
 
 
-def _records(path: Path, text_field: str) -> Iterator[tuple[str, str]]:
-    """``(id, text)`` from a JSONL file (field ``text_field``) or a plain text file (one document)."""
-    if path.suffix != ".jsonl":
-        yield path.stem, path.read_text(encoding="utf-8")
-        return
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise PretrainError(f"{path}:{n}: not valid JSON ({err.msg})") from None
-            text = rec.get(text_field) if isinstance(rec, dict) else None
-            if not isinstance(text, str):
-                raise PretrainError(f"{path}:{n}: no string field {text_field!r}; pass --text-field")
-            yield str(rec.get("id", f"{path.name}:{n}")), text
-
-
 def _key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())[:500]
 
 
+def _records(paths: Sequence[str | Path], text_field: str) -> Iterator[tuple[str, str]]:
+    """``(id, text)`` of JSONL records (field ``text_field``) or plain text files."""
+    from .distributed import InputError, iter_records
+
+    try:
+        for rec in iter_records(paths, text_field=text_field):
+            yield rec["id"], rec["text"]
+    except InputError as exc:
+        raise PretrainError(str(exc)) from None
+
+
 def _excluded(paths: Sequence[str | Path]) -> tuple[set[str], set[str]]:
     ids, texts = set(), set()
-    for p in paths:
-        for doc_id, text in _records(Path(p), "text"):
-            ids.add(doc_id)
-            texts.add(_key(text))
+    for doc_id, text in _records(paths, "text"):
+        ids.add(doc_id)
+        texts.add(_key(text))
     return ids, texts
 
 
@@ -96,15 +87,11 @@ def pretrain_vectors(
 
     ex_ids, ex_texts = _excluded(exclude)
     texts, n_excluded = [], 0
-    for p in paths:
-        p = Path(p)
-        if not p.exists():
-            raise PretrainError(f"{p}: file does not exist")
-        for doc_id, text in _records(p, text_field):
-            if doc_id in ex_ids or _key(text) in ex_texts:
-                n_excluded += 1
-                continue
-            texts.append(text)
+    for doc_id, text in _records(paths, text_field):
+        if doc_id in ex_ids or _key(text) in ex_texts:
+            n_excluded += 1
+            continue
+        texts.append(text)
     if not texts:
         raise PretrainError("no text to pretrain on (every document was excluded or the files are empty)")
     nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"@tokenizers": "borderie.WordTokenizer.v1"}}})

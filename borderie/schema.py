@@ -185,6 +185,19 @@ class Document:
         return out
 
 
+def json_lines(path, error: type[Exception] = ValueError) -> Iterator[tuple[int, Any]]:
+    """``(line number, value)`` for every non-blank line of a JSON Lines file; a line that
+    is not JSON raises ``error`` naming the file and the line."""
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                yield n, json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise error(f"{path}, line {n}: not valid JSON ({exc.msg})") from None
+
+
 def read_jsonl(path) -> Iterator[Document]:
     """Yield the documents of a schema JSONL file (blank lines skipped)."""
     with open(path, encoding="utf-8") as fh:

@@ -25,7 +25,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from ..schema import Document
+from ..schema import Document, json_lines
 from ..sentences import sentence_spans
 from .borders import border_of
 from .canonical import canonical_key, resolve_document
@@ -70,24 +70,17 @@ def read_extractions(paths: Iterable[str | Path]) -> Iterator[tuple[Document, st
             except InputError as exc:
                 raise FactBaseError(str(exc)) from None
             continue
-        with path.open(encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise FactBaseError(f"{name}, line {n}: not valid JSON ({exc.msg})") from None
-                if not isinstance(rec, dict) or "entities" not in rec or not isinstance(rec.get("text"), str):
-                    raise FactBaseError(
-                        f"{name}, line {n}: not an extraction (no 'text' and 'entities'); run `borderie extract {name} --format jsonl "
-                        "--output OUT.jsonl` or `--engine dask --output DIR` first"
-                    )
-                try:
-                    rec.setdefault("id", f"{name}:{n}")
-                    yield Document.from_dict(rec), str(name)
-                except (KeyError, TypeError) as exc:
-                    raise FactBaseError(f"{name}, line {n}: malformed record ({exc})") from None
+        for n, rec in json_lines(path, FactBaseError):
+            if not isinstance(rec, dict) or "entities" not in rec or not isinstance(rec.get("text"), str):
+                raise FactBaseError(
+                    f"{name}, line {n}: not an extraction (no 'text' and 'entities'); run `borderie extract {name} --format jsonl "
+                    "--output OUT.jsonl` or `--engine dask --output DIR` first"
+                )
+            try:
+                rec.setdefault("id", f"{name}:{n}")
+                yield Document.from_dict(rec), str(name)
+            except (KeyError, TypeError) as exc:
+                raise FactBaseError(f"{name}, line {n}: malformed record ({exc})") from None
 
 
 # --------------------------------------------------------------------------- rows of one document
