@@ -97,10 +97,11 @@ class _DocumentBuilder:
         self.entities: list[Entity] = []
         self.relations: list[Relation] = []
 
-    def add(self, offset: int, sdoc) -> None:
+    def add(self, offset: int, sdoc, piece: str | None = None) -> None:
         """Convert the Doc of the piece of ``clean.text`` that starts at ``offset``
-        (pieces arrive in order; the last one completes the document)."""
-        clean, text = self.clean, sdoc.text
+        (pieces arrive in order; the last one completes the document). ``piece`` is
+        the Doc's text when the caller has it (``sdoc.text`` rebuilds it token by token)."""
+        clean, text = self.clean, (sdoc.text if piece is None else piece)
         ids: dict[int, str] = {}  # index in sdoc.ents -> entity id
         for k, ent in enumerate(sdoc.ents):
             s, e = ent.start_char, ent.end_char
@@ -198,19 +199,19 @@ def _extract_serial(nlp, records: Iterable[_Record], batch_size: int, batch_char
     """Documents of ``records`` in order, in this process."""
     building: dict[int, _DocumentBuilder] = {}
 
-    def pieces() -> Iterator[tuple[Any, tuple[int, int]]]:
+    def pieces() -> Iterator[tuple[Any, tuple[int, int, str]]]:
         for k, text, doc_id, meta in records:
             clean = clean_text(text)
             building[k] = _DocumentBuilder(clean, doc_id, meta)
             for offset, piece in _pieces(clean.text):
                 sdoc = nlp.make_doc(piece)
                 sdoc._.meta = meta
-                yield sdoc, (k, offset)
+                yield sdoc, (k, offset, piece)
 
-    for batch in _budgeted(pieces(), batch_size, batch_chars, lambda item: len(item[0].text)):
-        for sdoc, (k, offset) in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
+    for batch in _budgeted(pieces(), batch_size, batch_chars, lambda item: len(item[1][2])):
+        for sdoc, (k, offset, piece) in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
             builder = building[k]
-            builder.add(offset, sdoc)
+            builder.add(offset, sdoc, piece)
             if builder.complete:
                 del building[k]
                 yield builder.document()

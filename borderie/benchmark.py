@@ -96,7 +96,7 @@ def _timed(name: str, texts: list[str], run: Callable[[Iterable[str]], Iterable[
 
 
 # Pipeline components reported together as one stage.
-_STAGE_OF = {"tok2vec": "tok2vec+ner", "ner": "tok2vec+ner", "borderie_relations": "relations", "borderie_sentencizer": "sentences", "borderie_values": "values"}
+_STAGE_OF = {"tok2vec": "tok2vec+ner", "ner": "tok2vec+ner", "borderie_relations": "relations", "borderie_sentencizer": "sentences", "borderie_values": "values", "borderie_entity_rules": "entity rules"}
 
 
 def stage_times(nlp, texts: list[str], *, batch_size: int = 32, batch_chars: int | None = None, progress: bool = False) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import registry
 
+from .pipeline.entity_rules import EntityRules
 from .pipeline.normalizer import ValueNormalizer
 from .pipeline.relations import RelationExtractor
 from .pipeline.sentencizer import NewsSentencizer
@@ -57,14 +58,19 @@ def make_sentencizer(nlp: Language, name: str) -> NewsSentencizer:
     "borderie_relations",
     requires=["doc.ents", "doc.sents"],
     assigns=["doc._.relations"],
-    default_config={"threshold": 0.5, "arg_threshold": 0.5, "max_entities": 60, "share_partners": True},
+    default_config={"threshold": 0.5, "arg_threshold": 0.5, "max_entities": 60, "share_partners": True, "reciprocal": True},
 )
-def make_relation_extractor(nlp: Language, name: str, threshold: float, arg_threshold: float, max_entities: int, share_partners: bool) -> RelationExtractor:
+def make_relation_extractor(nlp: Language, name: str, threshold: float, arg_threshold: float, max_entities: int, share_partners: bool, reciprocal: bool) -> RelationExtractor:
     ensure_extensions()
-    return RelationExtractor(nlp, name, threshold=threshold, arg_threshold=arg_threshold, max_entities=max_entities, share_partners=share_partners)
+    return RelationExtractor(nlp, name, threshold=threshold, arg_threshold=arg_threshold, max_entities=max_entities, share_partners=share_partners, reciprocal=reciprocal)
 
 
 @Language.factory("borderie_values", requires=["doc.ents"], assigns=["span._.value", "span._.unit"])
 def make_value_normalizer(nlp: Language, name: str) -> ValueNormalizer:
     ensure_extensions()
     return ValueNormalizer(nlp, name)
+
+
+@Language.factory("borderie_entity_rules", requires=["doc.ents"], assigns=["doc.ents"])
+def make_entity_rules(nlp: Language, name: str) -> EntityRules:
+    return EntityRules(nlp, name)

@@ -291,6 +291,7 @@ def train(
         variants = augment(train_docs, rate=float(settings.get("augment_rate", 0.0)), seed=seed)
         log(f"training the entity recognizer on {len(train_docs)} documents + {len(variants)} newspaper-spelling variants (dev: {len(dev_docs)})")
         nlp = train_ner(config_path, train_docs + variants, dev_docs, work, seed=seed, base=Path(base) if base else None, max_epochs=max_epochs, log=log, vectors=vectors_path)
+        nlp.add_pipe("borderie_entity_rules", after="ner")
         log("training the relation extractor")
         fix_random_seed(seed)
         pair_model, arg_model = fit_relation_models(nlp, train_docs, C=float(settings.get("relation_C", 1.0)), arg_C=float(settings.get("arg_C", 1.0)), seed=seed)

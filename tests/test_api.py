@@ -173,8 +173,8 @@ def test_long_documents_are_converted_piece_by_piece(nlp, monkeypatch):
     live = []
     add = api._DocumentBuilder.add
 
-    def counting_add(self, offset, sdoc):
-        add(self, offset, sdoc)
+    def counting_add(self, offset, sdoc, piece=None):
+        add(self, offset, sdoc, piece)
         live.append(sum(isinstance(o, Doc) for o in gc.get_objects()))
 
     monkeypatch.setattr(api._DocumentBuilder, "add", counting_add)

@@ -33,12 +33,15 @@ def test_compiled_corpus_matches_sources(tmp_path):
         )
 
 
-def test_splits_are_disjoint_by_document_and_about_70_15_15():
+def test_splits_are_disjoint_by_document_and_held_out_splits_stay_large():
+    # dev and test are whole held-out batches (corpus/splits.json): new training batches
+    # grow train's share, so the bound is on the size of dev and test, not on a ratio
     docs = split_docs()
     ids = {s: {d.id for d in docs[s]} for s in SPLITS}
     assert not ids["train"] & ids["dev"] and not ids["train"] & ids["test"] and not ids["dev"] & ids["test"]
     total = sum(len(v) for v in ids.values())
-    assert 0.6 < len(ids["train"]) / total < 0.8
+    assert 0.6 < len(ids["train"]) / total < 0.9
+    assert len(ids["dev"]) >= 75 and len(ids["test"]) >= 75
     assert all(d.meta["split"] == s for s in SPLITS for d in docs[s])
 
 

@@ -130,3 +130,32 @@ def test_a_unit_and_its_parent_are_not_partners(nlp):
         [("Đồn Biên phòng Chi Ma", "ORG"), ("Bộ đội Biên phòng tỉnh Lạng Sơn", "ORG"), ("2 đối tượng", "QUANTITY")],
     )
     assert partner_groups(ctx, {("PART_OF", 0, 1): 0.9, ("ARRESTED", 0, 2): 0.9}) == []
+
+
+def test_second_clause_of_a_reciprocal_handover_returns_to_the_first_giver(nlp):
+    # GUIDELINES 4.23: the second clause leaves out its receiver, the first clause's giver
+    from borderie.pipeline.relations import reciprocal_returns
+
+    text = "Trong quý I, Ba đồn Biên phòng trao trả cho phía Lào 14 lần/41 người; phía Lào trao trả 6 lần/23 công dân."
+    ents = [("quý I", "DATE"), ("Ba đồn Biên phòng", "ORG"), ("Lào", "COUNTRY"), ("14 lần", "QUANTITY"), ("41 người", "QUANTITY")]
+    ctx = context(nlp, text, ents)
+    second = text.rindex("Lào")
+    doc = ctx.doc
+    spans = list(doc.ents) + [doc.char_span(second, second + 3, label="COUNTRY"), doc.char_span(text.index("23 công dân"), text.index("23 công dân") + 11, label="QUANTITY")]
+    doc.set_ents(sorted(spans, key=lambda s: s.start))
+    ctx = SentenceContext(doc, doc_norms(doc), list(doc.ents))
+    giver, first_lao, second_lao = 1, 2, 5
+    assert reciprocal_returns(ctx, {("RETURNED", giver, first_lao): 0.8}) == {("RETURNED", second_lao, giver): 0.8}
+
+
+def test_a_second_clause_that_names_its_own_receiver_is_left_to_the_classifier(nlp):
+    from borderie.pipeline.relations import reciprocal_returns
+
+    text = "Đồn Biên phòng Na Mèo trao trả cho phía Lào 9 người; phía Lào trao trả cho Công an huyện Quan Sơn 4 người."
+    ctx = context(nlp, text, [("Đồn Biên phòng Na Mèo", "ORG"), ("Lào", "COUNTRY"), ("9 người", "QUANTITY")])
+    doc = ctx.doc
+    s2 = text.rindex("Lào")
+    extra = [doc.char_span(s2, s2 + 3, label="COUNTRY"), doc.char_span(text.index("Công an huyện Quan Sơn"), text.index("Công an huyện Quan Sơn") + len("Công an huyện Quan Sơn"), label="ORG")]
+    doc.set_ents(sorted(list(doc.ents) + extra, key=lambda s: s.start))
+    ctx = SentenceContext(doc, doc_norms(doc), list(doc.ents))
+    assert reciprocal_returns(ctx, {("RETURNED", 0, 1): 0.8}) == {}

@@ -8,6 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..sentences import sentence_spans
+from .tokenizer import doc_text
 
 
 class NewsSentencizer:
@@ -30,7 +31,7 @@ class NewsSentencizer:
         idx = doc.to_array([IDX]).reshape(-1)
         start = np.zeros(n, dtype=bool)
         start[0] = True
-        sent_starts = np.fromiter((s for s, _ in sentence_spans(doc.text)), dtype=idx.dtype)
+        sent_starts = np.fromiter((s for s, _ in sentence_spans(doc_text(doc))), dtype=idx.dtype)
         if len(sent_starts):
             k = np.searchsorted(idx, sent_starts)  # the token at or after each sentence start
             keep = k < n

@@ -31,6 +31,17 @@ _FALLBACK = re.compile(r"\d+(?:[.,]\d+)+|[\w\u0300-\u036f]+(?:['’][\w\u0300-\u
 _LINE = re.compile(r"[^\n\r\u2028\u2029\x0b\x0c\x85]+")
 # underthesea is quadratic-ish on very long lines: segment at most this many characters at once.
 _MAX_CHUNK = 2000
+# doc.user_data key under which the tokenizer leaves the text it was given, so later
+# components need not rebuild it from the tokens (see :func:`doc_text`)
+TEXT_KEY = "borderie.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, from the tokenizer's copy when it is still the Doc's text."""
+    text = doc.user_data.get(TEXT_KEY)
+    if isinstance(text, str) and len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) == len(text):
+        return text
+    return doc.text
 
 
 def _key(s: str) -> str:
@@ -227,8 +238,10 @@ class WordTokenizer:
                 words.append(text[start:end])
                 spaces.append(False)
             pos = end
+        # guarded invariant, checked on the strings (doc.text rebuilds them token by token)
+        assert "".join(w + " " if sp else w for w, sp in zip(words, spaces)) == text, "tokenizer lost or moved text"
         doc = Doc(self.vocab, words=words, spaces=spaces)
-        assert doc.text == text, "tokenizer lost or moved text"  # guarded invariant
+        doc.user_data[TEXT_KEY] = text
         return doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:

@@ -7,6 +7,7 @@ from .component import (
     RelationExtractor,
     candidate_pairs,
     partner_groups,
+    reciprocal_returns,
     relation,
     role_candidates,
     sentence_contexts,
@@ -19,6 +20,6 @@ from .triggers import TRIGGERS, Trigger, find_triggers
 
 __all__ = [
     "NONE", "LinearModel", "RelationExtractor", "SentenceContext", "TRIGGERS", "Trigger", "arg_features",
-    "candidate_pairs", "doc_norms", "find_triggers", "pair_features", "partner_groups", "relation",
+    "candidate_pairs", "doc_norms", "find_triggers", "pair_features", "partner_groups", "reciprocal_returns", "relation",
     "role_candidates", "sentence_contexts", "sentence_groups", "share_partners",
 ]

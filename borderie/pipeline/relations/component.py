@@ -108,6 +108,33 @@ def share_partners(ctx: SentenceContext, found: dict[tuple[str, int, int], float
     return out
 
 
+def reciprocal_returns(ctx: SentenceContext, found: dict[tuple[str, int, int], float]) -> dict[tuple[str, int, int], float]:
+    """GUIDELINES 4.23: "X trao trả cho phía Y ...; phía Y trao trả N ..." - the second clause
+    leaves out its receiver, which is the first clause's giver. For a RETURNED(X -> Y) found
+    with the giver written first, the RETURNED(Y' -> X) for a later mention Y' of Y (same
+    words) that is the subject of a return trigger after a clause break (";") and hands over
+    to no one named in its own clause; scored as the relation it mirrors."""
+    out: dict[tuple[str, int, int], float] = {}
+    ents, norms = ctx.ents, ctx.norms
+    for (label, i, j), score in found.items():
+        if label != "RETURNED" or not ents[i].start < ents[j].start:
+            continue
+        receiver = norms[ents[j].start : ents[j].end]
+        for k in range(j + 1, len(ents)):
+            e = ents[k]
+            if norms[e.start : e.end] != receiver or ctx.semicolons(ents[j].end, e.start) == 0:
+                continue
+            trig = next((tr for tr in ctx.triggers if tr.start >= e.end and ctx.path_cost(e.end, tr.start) <= 1), None)
+            if trig is None or trig.type != "return":
+                continue
+            clause_end = next((x for x in range(trig.end, ctx.end) if norms[x] in (";", ".")), ctx.end)
+            named_receiver = any(norms[x] == "cho" and any(o.start == x + 1 or (x + 1 < ctx.end and norms[x + 1] == "phía" and o.start == x + 2) for o in ents) for x in range(trig.end, clause_end))
+            if not named_receiver and (label, k, i) not in found:
+                out[(label, k, i)] = score
+            break
+    return out
+
+
 def role_candidates(ents: list[Span], role: str, i: int, j: int) -> list[int]:
     return [a for a, e in enumerate(ents) if a not in (i, j) and e.label_ in ROLE_LABELS[role]]
 
@@ -115,9 +142,9 @@ def role_candidates(ents: list[Span], role: str, i: int, j: int) -> list[int]:
 class RelationExtractor:
     """spaCy component that writes relations (see :func:`relation`) to ``doc._.relations``."""
 
-    def __init__(self, nlp: Language, name: str = "borderie_relations", *, threshold: float = 0.5, arg_threshold: float = 0.5, max_entities: int = 60, share_partners: bool = True):
+    def __init__(self, nlp: Language, name: str = "borderie_relations", *, threshold: float = 0.5, arg_threshold: float = 0.5, max_entities: int = 60, share_partners: bool = True, reciprocal: bool = True):
         self.name = name
-        self.cfg = {"threshold": threshold, "arg_threshold": arg_threshold, "max_entities": max_entities, "share_partners": share_partners}
+        self.cfg = {"threshold": threshold, "arg_threshold": arg_threshold, "max_entities": max_entities, "share_partners": share_partners, "reciprocal": reciprocal}
         self.pair_model: LinearModel | None = None
         self.arg_model: LinearModel | None = None
 
@@ -158,6 +185,8 @@ class RelationExtractor:
                     found[(label, i, j)] = round(float(p[k]), 4)
             if self.cfg.get("share_partners", True):
                 found.update({key: score for key, score in share_partners(ctx, found).items() if key not in found})
+            if self.cfg.get("reciprocal", True):
+                found.update(reciprocal_returns(ctx, found))
             for (label, i, j), score in found.items():
                 args = {r: offset + a for r, a in self._attach(ctx, label, i, j).items()}
                 out.append(relation(label, offset + i, offset + j, args, score))

@@ -12,6 +12,7 @@ import unicodedata
 from bisect import bisect_left
 from itertools import accumulate
 
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span
 
 from .triggers import CONNECTORS, OBJECT_WORDS, PASSIVE, Trigger, find_triggers
@@ -37,8 +38,17 @@ def norm(s: str) -> str:
 
 
 def doc_norms(doc: Doc) -> list[str]:
-    """Norm of every token of ``doc``; ``""`` for whitespace tokens. Computed once per document."""
-    return ["" if t.is_space else norm(t.text) for t in doc]
+    """Norm of every token of ``doc``; ``""`` for whitespace tokens. Computed once per
+    document, once per distinct word (from the ORTH array: no Token objects)."""
+    strings = doc.vocab.strings
+    cache: dict[int, str] = {}
+    out = []
+    for orth in doc.to_array(ORTH).tolist():
+        w = cache.get(orth)
+        if w is None:
+            w = cache[orth] = norm(strings[orth])  # whitespace tokens strip to ""
+        out.append(w)
+    return out
 
 
 def bucket(n: int) -> str:

@@ -23,10 +23,10 @@ class LinearModel:
 
     def vectorize(self, rows: list[dict[str, float]]) -> sparse.csr_matrix:
         indptr, indices, data = [0], [], []
-        index = self.index
+        get = self.index.get
         for row in rows:
             for name, value in row.items():
-                k = index.get(name)
+                k = get(name)
                 if k is not None:
                     indices.append(k)
                     data.append(value)
