@@ -57,7 +57,7 @@ h1 { font-size: 1.5em; } h2 { font-size: 1.15em; margin-top: 2em; border-bottom:
 .legend span { white-space: nowrap; }
 .legend .sw { display: inline-block; width: 1em; height: 1em; border-radius: .25em; vertical-align: -.15em; margin-right: .3em; }
 .sent { margin: 0 0 1.2em; }
-.text { line-height: 2.5; overflow-wrap: anywhere; margin: 0; }
+.text { line-height: 2.5; overflow-wrap: anywhere; margin: 0; padding: 0 .45em; }  /* room for the padding of a wrapped mark */
 mark { color: inherit; padding: .2em .35em; border-radius: .35em; -webkit-box-decoration-break: clone; box-decoration-break: clone; outline-offset: 1px; }
 mark .id { font-size: .68em; font-weight: 700; margin-right: .3em; opacity: .75; }
 mark .lb { font-size: .62em; font-weight: 700; letter-spacing: .03em; margin-left: .35em; white-space: nowrap; }
