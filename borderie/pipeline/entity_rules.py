@@ -12,11 +12,12 @@ so the rules never add an entity the model did not find.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+
+from .relations.features import norm
 
 # Words that start a descriptor before a name, never the name itself, when the
 # next word is capitalized ("lực lượng Hải quan", but "Lực lượng bảo vệ biên giới
@@ -24,10 +25,6 @@ from spacy.util import filter_spans
 LEADING_DESCRIPTORS = frozenset({"lực lượng", "anh em", "hiện", "ngày", "cùng", "trong khi", "sau khi", "nguyên", "đại diện"})
 # A unit code in brackets: PC47, PA08, C04, JICA, BĐBP
 _CODE = re.compile(r"^[A-ZĐ][A-ZĐ0-9]{1,5}$")
-
-
-def _norm(s: str) -> str:
-    return unicodedata.normalize("NFC", s).lower()
 
 
 def _is_capitalized(token) -> bool:
@@ -72,7 +69,7 @@ def repair(doc: Doc) -> list[Span]:
 def _repair_one(doc: Doc, e: Span) -> list[Span]:
     start, end, label = e.start, e.end, e.label_
     # leading descriptor before a capitalized name
-    if label == "ORG" and end - start >= 2 and _norm(doc[start].text) in LEADING_DESCRIPTORS and _is_capitalized(doc[start + 1]):
+    if label == "ORG" and end - start >= 2 and norm(doc[start].text) in LEADING_DESCRIPTORS and _is_capitalized(doc[start + 1]):
         start += 1
     # unbalanced bracket: cut at it (the model ran into or out of a bracket)
     if not _balanced(doc[start:end]):

@@ -116,6 +116,7 @@ def reciprocal_returns(ctx: SentenceContext, found: dict[tuple[str, int, int], f
     to no one named in its own clause; scored as the relation it mirrors."""
     out: dict[tuple[str, int, int], float] = {}
     ents, norms = ctx.ents, ctx.norms
+    starts = {e.start for e in ents}
     for (label, i, j), score in found.items():
         if label != "RETURNED" or not ents[i].start < ents[j].start:
             continue
@@ -128,7 +129,10 @@ def reciprocal_returns(ctx: SentenceContext, found: dict[tuple[str, int, int], f
             if trig is None or trig.type != "return":
                 continue
             clause_end = next((x for x in range(trig.end, ctx.end) if norms[x] in (";", ".")), ctx.end)
-            named_receiver = any(norms[x] == "cho" and any(o.start == x + 1 or (x + 1 < ctx.end and norms[x + 1] == "phía" and o.start == x + 2) for o in ents) for x in range(trig.end, clause_end))
+            # "cho [Z]" or "cho phía [Z]" in the second clause names its own receiver
+            named_receiver = any(
+                norms[x] == "cho" and (x + 1 in starts or (norms[x + 1 : x + 2] == ["phía"] and x + 2 in starts)) for x in range(trig.end, clause_end)
+            )
             if not named_receiver and (label, k, i) not in found:
                 out[(label, k, i)] = score
             break

@@ -62,8 +62,8 @@ for _type, _words in TRIGGERS.items():
     for _w in _words:
         _LEXICON.setdefault(_w, _type)
 _LONGEST = max(len(w.split()) for w in _LEXICON)
-# first syllable-group of every trigger: positions that start none are skipped at once
-_FIRST = frozenset(w.split()[0] for w in _LEXICON) | frozenset(w for w in _LEXICON)
+# first syllable of every trigger: a token whose first syllable is none of them starts none
+_FIRST = frozenset(w.split()[0] for w in _LEXICON)
 
 
 @dataclass(frozen=True)
@@ -81,10 +81,8 @@ def find_triggers(norms: list[str], start: int, end: int) -> list[Trigger]:
     out: list[Trigger] = []
     i = start
     while i < end:
-        first = norms[i]
-        # a token may hold several syllables ("bắt giữ"): it can start a trigger when it is
-        # one, or when its first syllable starts one
-        if not first or (first not in _FIRST and first.split(" ", 1)[0] not in _FIRST):
+        # a token may hold several syllables ("bắt giữ"): its first one must start a trigger
+        if not norms[i] or norms[i].split(" ", 1)[0] not in _FIRST:
             i += 1
             continue
         best: Trigger | None = None
