@@ -71,6 +71,10 @@ def _path_in_message(folder: Path, message: str) -> str | None:
     return m.group(0) if m else None
 
 
+# files spaCy writes as JSON whatever their names say (vocab/vectors.cfg: srsly.write_json)
+_JSON_NAMES = ("cfg", "vectors.cfg")
+
+
 def _file_problem(path: Path) -> str | None:
     """What is wrong with one file of a model folder, judged by its name; None when it reads."""
     name = path.name
@@ -79,7 +83,7 @@ def _file_problem(path: Path) -> str | None:
             import numpy as np
 
             np.load(path, allow_pickle=False)
-        elif name.endswith(".json") or name == "cfg":
+        elif name.endswith(".json") or name in _JSON_NAMES:
             json.loads(path.read_bytes().decode("utf-8"))
         elif name.endswith(".cfg"):
             from confection import Config
@@ -90,7 +94,7 @@ def _file_problem(path: Path) -> str | None:
 
             srsly.msgpack_loads(path.read_bytes())
     except Exception as exc:  # any failure to read is the answer
-        kind = "a NumPy array" if name.endswith(".npy") or name == "vectors" else "JSON" if name.endswith(".json") or name == "cfg" else "a config" if name.endswith(".cfg") else "spaCy weights"
+        kind = "a NumPy array" if name.endswith(".npy") or name == "vectors" else "JSON" if name.endswith(".json") or name in _JSON_NAMES else "a config" if name.endswith(".cfg") else "spaCy weights"
         detail = " ".join(str(exc).split())[:200] or type(exc).__name__
         return f"damaged: cannot be read as {kind} ({detail})"
     return None

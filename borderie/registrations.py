@@ -6,8 +6,8 @@ so a saved model's config resolves without importing borderie by hand.
 Nothing here runs work at import time beyond registering names.
 """
 
-from __future__ import annotations
-
+# no `from __future__ import annotations`: spaCy's config validation (confection)
+# reads these signatures' types, and strings would stay unresolved forward references
 from typing import Callable
 
 from spacy.language import Language

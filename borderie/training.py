@@ -162,11 +162,12 @@ def train_ner(config_path: Path, train_docs, dev_docs, workdir: Path, *, seed: i
         overrides["training.max_epochs"] = max_epochs
     if vectors is not None:
         overrides["paths.vectors"] = str(vectors)
-    if base is not None:
-        # continue from the shipped (or given) model: source its trained components
-        for comp in ("tok2vec", "ner"):
-            overrides[f"components.{comp}"] = {"source": str(base)}
     config = load_config(config_path, overrides=overrides, interpolate=False)
+    if base is not None:
+        # continue from the shipped (or given) model: source its trained components. The
+        # sections are replaced whole (an override would merge "source" into the factory block)
+        for comp in ("tok2vec", "ner"):
+            config["components"][comp] = {"source": str(base)}
     blank = spacy.blank("vi", config={"nlp": {"tokenizer": dict(config["nlp"]["tokenizer"])}})
     blank.add_pipe("borderie_sentencizer")
     _to_docbin(blank, train_docs, workdir / "train.spacy")

@@ -147,6 +147,10 @@ def damage(folder, how):
         path = folder / "borderie_relations" / "cfg.json"
         path.write_text("{threshold: 0.5", encoding="utf-8")
         return path
+    if how == "garbage vectors.cfg":  # spaCy writes this one as JSON
+        path = folder / "vocab" / "vectors.cfg"
+        path.write_text('{"mode": ', encoding="utf-8")
+        return path
     if how == "missing cfg":
         path = folder / "ner" / "cfg"
         path.unlink()
@@ -164,7 +168,7 @@ def damage(folder, how):
     raise ValueError(how)
 
 
-@pytest.mark.parametrize("how", ["truncated .npy", "garbage JSON", "missing cfg", "truncated weights", "another spaCy pipeline"])
+@pytest.mark.parametrize("how", ["truncated .npy", "garbage JSON", "garbage vectors.cfg", "missing cfg", "truncated weights", "another spaCy pipeline"])
 def test_a_damaged_model_folder_is_named_in_one_line(tmp_path, how):
     folder = tmp_path / "model"
     shutil.copytree(DEFAULT_MODEL, folder)
