@@ -191,25 +191,37 @@ class RelationExtractor:
                 found.update({key: score for key, score in share_partners(ctx, found).items() if key not in found})
             if self.cfg.get("reciprocal", True):
                 found.update(reciprocal_returns(ctx, found))
-            for (label, i, j), score in found.items():
-                args = {r: offset + a for r, a in self._attach(ctx, label, i, j).items()}
-                out.append(relation(label, offset + i, offset + j, args, score))
+            for (label, i, j), args in zip(found, self._attach(ctx, list(found))):
+                out.append(relation(label, offset + i, offset + j, {r: offset + a for r, a in args.items()}, found[(label, i, j)]))
         out.sort(key=lambda r: (r["head"], r["tail"], r["label"]))
         return out
 
-    def _attach(self, ctx: SentenceContext, label: str, i: int, j: int) -> dict[str, int]:
-        args: dict[str, int] = {}
+    def _attach(self, ctx: SentenceContext, relations: list[tuple[str, int, int]]) -> list[dict[str, int]]:
+        """The arguments of each relation of one sentence: per role, the candidate the
+        argument classifier scores highest, if above ``arg_threshold``. All candidates of
+        the sentence are scored in one product (each row's score depends on its row only)."""
+        attached: list[dict[str, int]] = [{} for _ in relations]
         if self.arg_model is None:
-            return args
-        for role in sorted(RELATION_SPECS[label].roles):
-            cands = role_candidates(ctx.ents, role, i, j)
-            if not cands:
-                continue
-            p = self.arg_model.proba([arg_features(ctx, label, i, j, role, a) for a in cands])[:, 1]
+            return attached
+        groups: list[tuple[int, str, list[int]]] = []
+        rows: list[dict[str, float]] = []
+        for n, (label, i, j) in enumerate(relations):
+            for role in sorted(RELATION_SPECS[label].roles):
+                cands = role_candidates(ctx.ents, role, i, j)
+                if cands:
+                    groups.append((n, role, cands))
+                    rows.extend(arg_features(ctx, label, i, j, role, a) for a in cands)
+        if not rows:
+            return attached
+        probs = self.arg_model.proba(rows)[:, 1]
+        start = 0
+        for n, role, cands in groups:
+            p = probs[start : start + len(cands)]
+            start += len(cands)
             best = int(np.argmax(p))
             if p[best] >= self.cfg["arg_threshold"]:
-                args[role] = cands[best]
-        return args
+                attached[n][role] = cands[best]
+        return attached
 
     # serialization: cfg.json plus the two linear models as JSON + .npy
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
