@@ -14,9 +14,10 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-# Baselines run beside borderie: underthesea's word segmenter (borderie's first stage,
-# so the ratio tells how far borderie is from the cost of segmentation alone) and
-# underthesea's NER (slow: seconds per article, so it runs on the first few texts).
+# Baselines run beside borderie: underthesea's word segmenter (the model borderie's first
+# stage decodes, faster, in borderie/pipeline/segmenter.py: the ratio compares the whole
+# pipeline with segmentation as underthesea runs it) and underthesea's NER (slow: seconds
+# per article, so it runs on the first few texts).
 BASELINES = ("none", "underthesea-tokenize", "underthesea-ner")
 DEFAULT_BASELINES = ("underthesea-tokenize",)
 
