@@ -45,7 +45,7 @@ TEMPLATES = (
     "T[-2,0].is_in_dict", "T[-1,1].is_in_dict", "T[0,2].is_in_dict",
 )
 LABELS = ("B-W", "I-W")
-# the per-syllable caches are emptied when they reach this size
+# size of the per-syllable caches (functools.lru_cache)
 CACHE_SIZE = 200_000
 
 _OFFSETS = (-2, -1, 0, 1, 2)
@@ -137,15 +137,14 @@ class CRFSegmenter:
         # with each syllable's normalization cached
         self._patterns = re.compile("(" + "|".join(regex_tokenize.regex_patterns) + ")", re.VERBOSE | re.UNICODE)
         self._normalize_text = normalize_characters_in_text
-        self._normalize_token = token_normalize
-        self._norms: dict[str, str] = {}
+        self._normalize_token = functools.lru_cache(maxsize=CACHE_SIZE)(token_normalize)
         # (B-W, I-W) weights of every feature the model knows, by template and value
         self._by_template: dict[str, dict[str, tuple[float, float]]] = {}
         for attr, (b, i) in zip(attrs, state.tolist()):
             template, _, value = attr.partition("=")
             self._by_template.setdefault(template, {})[value] = (b, i)
         self._trans = trans.tolist()
-        self._uni: dict[str, np.ndarray] = {}
+        self._unigram_cached = functools.lru_cache(maxsize=CACHE_SIZE)(self._unigram)
         # per window size: tables of the text and lower-case templates, and the weights of
         # the flag templates (True, False) per template
         self._tables = {}
@@ -230,16 +229,7 @@ class CRFSegmenter:
         """(n, 2): the summed state weights of B-W and I-W at each syllable."""
         n = len(tokens)
         em = np.zeros((n, 2))
-        uni = self._uni
-        rows = []
-        for t in tokens:
-            row = uni.get(t)
-            if row is None:
-                if len(uni) >= CACHE_SIZE:
-                    uni.clear()
-                row = uni[t] = self._unigram(t)
-            rows.append(row)
-        u = np.stack(rows)
+        u = np.stack([self._unigram_cached(t) for t in tokens])
         title = np.array([t[:1].upper() == t[:1] for t in tokens], dtype=bool)
         for col, k in enumerate(_OFFSETS):  # position i sees syllable i+k at offset k
             lo, hi = max(0, -k), min(n, n - k)
@@ -288,17 +278,7 @@ class CRFSegmenter:
 
     def syllables(self, text: str) -> list[str]:
         """``underthesea...regex_tokenize.tokenize(text)``: syllables and punctuation, normalized."""
-        norms = self._norms
-        out = []
-        for m in self._patterns.finditer(self._normalize_text(text)):
-            token = m.group()
-            norm = norms.get(token)
-            if norm is None:
-                if len(norms) >= CACHE_SIZE:
-                    norms.clear()
-                norm = norms[token] = self._normalize_token(token)
-            out.append(norm)
-        return out
+        return [self._normalize_token(m.group()) for m in self._patterns.finditer(self._normalize_text(text))]
 
     def __call__(self, text: str) -> list[str]:
         tokens = self.syllables(text)
@@ -325,7 +305,7 @@ def load_segmenter() -> Callable[[str], list[str]]:
     Loaded once per process (about 0.2 s) and shared by every tokenizer."""
     try:
         return CRFSegmenter(model_dir())
-    except (OSError, ModelFormatError):
+    except (OSError, ImportError, ModelFormatError):  # another model, or underthesea reorganized
         from underthesea import word_tokenize
 
         return word_tokenize
